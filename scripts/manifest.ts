@@ -1,0 +1,29 @@
+/**
+ * Per-browser manifests from the one root `manifest.json`:
+ * - Chrome: `background.service_worker` only (Chrome warns on `scripts` and has no `gecko` settings);
+ * - Firefox: `background.scripts` only, plus `browser_specific_settings.gecko`.
+ */
+
+/** The manifest fields this build rewrites; everything else passes through untouched. */
+export interface SourceManifest {
+  readonly background: { readonly service_worker: string; readonly scripts: readonly string[] };
+  readonly browser_specific_settings?: unknown;
+  readonly [key: string]: unknown;
+}
+
+export type Target = 'chrome' | 'firefox';
+
+/** Returns the manifest for one browser, with keys in the source order. */
+export function manifestFor(source: SourceManifest, target: Target): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (key === 'background') {
+      out.background = target === 'chrome' ? { service_worker: source.background.service_worker } : { scripts: [...source.background.scripts] };
+    } else if (key === 'browser_specific_settings') {
+      if (target === 'firefox') out[key] = value;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * The channel between a web page and kyotsu's content script: `window.postMessage` envelopes, told apart
+ * by `source`. The page never names its own origin; the background learns it from the browser's `sender`.
+ *
+ * Only the requests in `PAGE_REQUEST_TYPES` may come from a page; the content script drops the rest.
+ */
+import { isErrorObject } from './errors.js';
+import { type Reply, type Request } from './messages.js';
+
+/** What a page is allowed to ask for. */
+export const PAGE_REQUEST_TYPES: readonly Request['type'][] = ['ping'];
+
+/** A request a page posts to the content script. */
+export interface PageRequestEnvelope {
+  readonly source: 'kyotsu-page';
+  /** Correlates the reply; chosen by the page, unique among its outstanding requests. */
+  readonly id: string;
+  readonly request: unknown;
+}
+
+/** The content script's answer, posted back to the page. */
+export interface PageReplyEnvelope {
+  readonly source: 'kyotsu-content';
+  readonly id: string;
+  readonly reply: Reply;
+}
+
+/** Announces that the content script is present, once per page load. */
+export interface PageReadyEnvelope {
+  readonly source: 'kyotsu-content';
+  readonly id: null;
+  readonly ready: true;
+}
+
+/** Recognises a page request envelope (the request itself is validated later, by the background). */
+export function isPageRequestEnvelope(value: unknown): value is PageRequestEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return record.source === 'kyotsu-page' && typeof record.id === 'string' && record.id.length > 0 && record.id.length <= 64 && 'request' in record;
+}
+
+/** Recognises a reply envelope for the page library. */
+export function isPageReplyEnvelope(value: unknown): value is PageReplyEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  if (record.source !== 'kyotsu-content' || typeof record.id !== 'string') return false;
+  const reply = record.reply as Record<string, unknown> | null | undefined;
+  return typeof reply === 'object' && reply !== null && (reply.ok === true || (reply.ok === false && isErrorObject(reply.error)));
+}
