@@ -56,16 +56,24 @@ async function buildTarget(target: Target, outDir: string, testBuild: boolean): 
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifestFor(source, target), null, 2)}\n`);
 }
 
-async function main(): Promise<void> {
-  const testBuild = process.argv.includes('--test-build');
-  const dist = join(ROOT, 'dist');
+/**
+ * Builds everything into `dist` (default `<repo>/dist`). Exported for the build's own tests.
+ * @param options.testBuild also build `dist/test/*` with test seams enabled.
+ */
+export async function buildAll(options: { dist?: string; testBuild?: boolean } = {}): Promise<void> {
+  const testBuild = options.testBuild ?? false;
+  const dist = options.dist ?? join(ROOT, 'dist');
   mkdirSync(dist, { recursive: true });
   for (const target of TARGETS) {
     await buildTarget(target, join(dist, target), false);
     await zipDirectory(join(dist, target), join(dist, `kyotsu-${target}.zip`));
     if (testBuild) await buildTarget(target, join(dist, 'test', target), true);
   }
-  console.log(`built ${TARGETS.map((t) => `dist/${t}`).join(', ')} and their zips${testBuild ? ', and dist/test/*' : ''}`);
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const outIndex = process.argv.indexOf('--out');
+  const testBuild = process.argv.includes('--test-build');
+  await buildAll({ testBuild, ...(outIndex > 0 ? { dist: process.argv[outIndex + 1] } : {}) });
+  console.log(`built dist/chrome, dist/firefox and their zips${testBuild ? ', and dist/test/*' : ''}`);
+}

@@ -1,0 +1,46 @@
+/**
+ * Firefox ESR driven by puppeteer-core over WebDriver BiDi, with the extension installed as a temporary
+ * add-on (`Browser.installExtension`).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+
+/** The test build of the Firefox extension (scripts/build.ts --test-build). */
+export const FIREFOX_TEST_BUILD = resolve(import.meta.dirname, '../../dist/test/firefox');
+
+/** A running Firefox with the extension installed. */
+export interface FirefoxWithExtension {
+  readonly browser: Browser;
+  readonly addonId: string;
+  close(): Promise<void>;
+}
+
+/** Launches headless Firefox ESR and installs the extension at `extensionDir` as a temporary add-on. */
+export async function launchFirefox(extensionDir = FIREFOX_TEST_BUILD): Promise<FirefoxWithExtension> {
+  const profile = mkdtempSync(join(tmpdir(), 'kyotsu-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    userDataDir: profile,
+    extraPrefsFirefox: {
+      // No network here: keep Firefox from phoning home at start.
+      'app.update.enabled': false,
+      'browser.shell.checkDefaultBrowser': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'extensions.update.enabled': false,
+      'network.captive-portal-service.enabled': false,
+    },
+  });
+  const addonId = await browser.installExtension(extensionDir);
+  return {
+    browser,
+    addonId,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
