@@ -1,0 +1,140 @@
+/**
+ * The CA's HTTP API as seen from a service (wire types and stable error codes). The CA implements it in
+ * `server/ca`; relying parties and services call it. Every call carries `Authorization: Bearer <token>`.
+ * Routes and status codes are listed in server/ca/README.md.
+ */
+import type { ErrorObject } from './errors.js';
+import type { RevocationReason } from './pki/revocation-reason.js';
+
+/** Path prefix of the authenticated API. */
+export const CA_API_PREFIX = '/api/v1';
+
+/** Error codes of the CA API, with the HTTP status each comes with. PKI codes (CSR_*) come from src/pki/errors.ts. */
+export const CaErrorCode = {
+  /** 401: no bearer token, or one the CA does not know. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** 403: the caller may not do this (act for another service, list without being a portal, …). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** 404: no certificate with this serial (or no such route). */
+  NOT_FOUND: 'NOT_FOUND',
+  /** 404: the service named in the path or query is not registered. */
+  UNKNOWN_SERVICE: 'UNKNOWN_SERVICE',
+  /** 409: the certificate is invalidated; it can no longer be qualified. */
+  CERTIFICATE_INVALIDATED: 'CERTIFICATE_INVALIDATED',
+  /** 409: a service with this id is already registered. */
+  SERVICE_EXISTS: 'SERVICE_EXISTS',
+  /** 400: the body or query does not match the route's schema; `details.field` names the culprit. */
+  INVALID_REQUEST: 'INVALID_REQUEST',
+  /** 400: the body is not valid JSON. */
+  INVALID_JSON: 'INVALID_JSON',
+  /** 413: the body is larger than the limit (64 KiB). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** 415: the body is not `application/json` (or `application/ocsp-request` at /ocsp). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** 405: the route exists but not with this method. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** 503: the store cannot be reached; retry later. Nothing was written. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** 500: an unexpected failure; the message says no more than that. */
+  INTERNAL: 'INTERNAL',
+} as const;
+export type CaErrorCode = (typeof CaErrorCode)[keyof typeof CaErrorCode];
+
+/** Every error response body: `{ error: { code, message, details? } }`. */
+export interface CaErrorBody {
+  readonly error: ErrorObject;
+}
+
+/** The holder's particulars sent with an issue request (kept by the CA; only `name` enters the certificate). */
+export interface Holder {
+  /** Full name; becomes the certificate's subject CN. 1–64 characters. */
+  readonly name: string;
+  /** Postal address; at most 512 characters. */
+  readonly address: string;
+  /** E-mail address; at most 254 characters. */
+  readonly email: string;
+}
+
+/** `POST /api/v1/certificates` body. */
+export interface IssueRequest {
+  /** Base64 (RFC 4648 §4) of the DER PKCS#10 request, signed by the key on the card. */
+  readonly csr: string;
+  readonly holder: Holder;
+}
+
+/** `POST /api/v1/certificates` 201 response. */
+export interface IssueResponse {
+  /** Canonical serial: lower-case hex of the positive serial's octets. */
+  readonly serial: string;
+  /** Base64 DER of the new certificate. */
+  readonly certificate: string;
+  /** Base64 DER of the issuer chain, leaf's issuer first (here: the CA certificate). */
+  readonly chain: readonly string[];
+}
+
+/** `PUT`/`DELETE /api/v1/certificates/:serial/services/:serviceId` 200 response. */
+export interface QualifyResponse {
+  readonly serial: string;
+  readonly serviceId: string;
+  /** Whether the service is in the certificate's list after the call. */
+  readonly qualified: boolean;
+  /** Whether this call changed the list (false for a repeated call). */
+  readonly changed: boolean;
+}
+
+/** `POST /api/v1/certificates/:serial/invalidate` body. */
+export interface InvalidateRequest {
+  readonly reason?: RevocationReason;
+}
+
+/** `POST /api/v1/certificates/:serial/invalidate` 200 response. */
+export interface InvalidateResponse {
+  readonly serial: string;
+  /** ISO 8601 time of the invalidation (the first one, for a repeated call). */
+  readonly invalidatedAt: string;
+  readonly reason: RevocationReason;
+  /** False when the certificate had already been invalidated. */
+  readonly changed: boolean;
+}
+
+/** Why a check says NG. */
+export const CheckNgReason = {
+  /** No certificate with this serial was issued by this CA. */
+  UNKNOWN_CERTIFICATE: 'UNKNOWN_CERTIFICATE',
+  /** The certificate was invalidated. */
+  INVALIDATED: 'INVALIDATED',
+  /** The certificate's notAfter has passed. */
+  EXPIRED: 'EXPIRED',
+  /** The certificate's notBefore is still ahead. */
+  NOT_YET_VALID: 'NOT_YET_VALID',
+  /** The service is not in the certificate's list (never qualified, or prohibited). */
+  NOT_QUALIFIED: 'NOT_QUALIFIED',
+} as const;
+export type CheckNgReason = (typeof CheckNgReason)[keyof typeof CheckNgReason];
+
+/** `GET /api/v1/check?serial=…&service=…` 200 response. */
+export type CheckResponse = { readonly result: 'OK' } | { readonly result: 'NG'; readonly reason: CheckNgReason };
+
+/** One entry of `GET /api/v1/certificates/:serial/services`. */
+export interface ServiceSummary {
+  readonly id: string;
+  readonly displayName: string;
+  readonly origins: readonly string[];
+  readonly portal: boolean;
+}
+
+/** `GET /api/v1/certificates/:serial/services` 200 response (portals only). */
+export interface ServiceListResponse {
+  readonly serial: string;
+  readonly services: readonly ServiceSummary[];
+}
+
+/** The webhook event posted to every service with a webhook URL when a certificate is invalidated. */
+export interface CertificateInvalidatedEvent {
+  readonly type: 'certificate.invalidated';
+  /** Delivery id: unique per (event, service), the same on every retry; deduplicate on it. */
+  readonly id: string;
+  readonly serial: string;
+  /** ISO 8601. */
+  readonly invalidatedAt: string;
+}
