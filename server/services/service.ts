@@ -1,0 +1,53 @@
+/**
+ * Starts one demo service (portal, bank or card company): its own Fastify server on its own port with
+ * its own SQLite database, seeded with demo users.
+ */
+import { type AddressInfo } from 'node:net';
+import { createContext, type ServiceConfig, type ServiceContext } from './context.js';
+import { homeRoutes } from './routes/home.js';
+import { passwordRoutes } from './routes/password.js';
+import { statementRoutes } from './routes/statement.js';
+import { seedDemoData } from './seed.js';
+import { createServiceApp } from './shared/app.js';
+import { openServiceDb } from './shared/db.js';
+
+/** Where and how to run a service. */
+export interface StartOptions {
+  readonly config: ServiceConfig;
+  /** SQLite file, or `:memory:`. */
+  readonly dbPath: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly now?: () => number;
+}
+
+/** A running service. */
+export interface RunningService {
+  readonly origin: string;
+  readonly context: ServiceContext;
+  close(): Promise<void>;
+}
+
+/** Starts a service and resolves once it listens. */
+export async function startService(options: StartOptions): Promise<RunningService> {
+  const db = openServiceDb(options.dbPath);
+  await seedDemoData(db, options.config);
+  let origin = '';
+  const { app, sessions } = createServiceApp({ serviceId: options.config.id, db, secureCookies: false, ...(options.now ? { now: options.now } : {}) });
+  const context = createContext(options.config, app, db, sessions, () => origin);
+  homeRoutes(context);
+  passwordRoutes(context);
+  statementRoutes(context);
+  app.get('/assets/service.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send('/* service page script */'));
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  origin = `http://${options.host ?? '127.0.0.1'}:${(app.server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    context,
+    close: async () => {
+      await app.close();
+      db.close();
+    },
+  };
+}
