@@ -4,7 +4,10 @@
  */
 import { type AddressInfo } from 'node:net';
 import { createContext, type ServiceConfig, type ServiceContext } from './context.js';
+import { servicePageScript } from './assets/bundle.js';
+import { accountRoutes } from './routes/account.js';
 import { homeRoutes } from './routes/home.js';
+import { passkeyRoutes } from './routes/passkeys.js';
 import { passwordRoutes } from './routes/password.js';
 import { statementRoutes } from './routes/statement.js';
 import { seedDemoData } from './seed.js';
@@ -39,9 +42,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   homeRoutes(context);
   passwordRoutes(context);
   statementRoutes(context);
-  app.get('/assets/service.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send('/* service page script */'));
+  passkeyRoutes(context);
+  accountRoutes(context);
+  app.get('/assets/service.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(await servicePageScript()));
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
-  origin = `http://${options.host ?? '127.0.0.1'}:${(app.server.address() as AddressInfo).port}`;
+  // Pages are served as http://localhost:PORT: a secure context, and a valid WebAuthn RP ID (an IP is not).
+  origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
   return {
     origin,
     context,

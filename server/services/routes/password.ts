@@ -3,6 +3,7 @@ import { type ServiceContext, frame } from '../context.js';
 import { HttpError } from '../shared/app.js';
 import { html } from '../shared/html.js';
 import { page } from '../shared/layout.js';
+import { completeLogin } from './login-complete.js';
 
 /** Registers GET/POST /login and POST /logout. */
 export function passwordRoutes(ctx: ServiceContext): void {
@@ -35,10 +36,7 @@ export function passwordRoutes(ctx: ServiceContext): void {
       const f = frame(ctx, request, reply, 'Log in', { kind: 'error', text });
       return reply.status(result.reason === 'locked' ? 423 : 401).type('text/html; charset=utf-8').send(page(f, html`<p><a href="/login">Try again</a></p>`));
     }
-    const pendingSerial = request.session?.data.pendingSerial;
-    const session = ctx.sessions.store.login(request.session, result.user.id, 'password');
-    ctx.sessions.replace(reply, request, session);
-    return reply.redirect(pendingSerial ? `/qualify?serial=${encodeURIComponent(pendingSerial)}` : '/', 303);
+    return reply.redirect(completeLogin(ctx, request, reply, result.user.id, 'password'), 303);
   });
 
   ctx.app.post('/logout', (request, reply) => {

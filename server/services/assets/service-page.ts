@@ -1,0 +1,46 @@
+/**
+ * The little script of every demo service page (bundled by esbuild when the service starts): passkey
+ * buttons, and the enrollment and certificate buttons that talk to the kyotsu extension.
+ */
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+
+function csrf(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
+}
+
+async function postJson<T>(path: string, body: unknown = {}): Promise<T> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() }, body: JSON.stringify(body) });
+  const data = (await response.json()) as T & { error?: { message: string } };
+  if (!response.ok) throw new Error(data.error?.message ?? `HTTP ${response.status}`);
+  return data;
+}
+
+function show(text: string, kind: 'info' | 'error'): void {
+  const box = document.getElementById('script-status') ?? document.body.appendChild(Object.assign(document.createElement('p'), { id: 'script-status' }));
+  box.className = `flash ${kind}`;
+  box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  box.textContent = text;
+}
+
+async function passkeyLogin(): Promise<void> {
+  const optionsJSON = await postJson<Parameters<typeof startAuthentication>[0]['optionsJSON']>('/api/passkeys/login/options');
+  const response = await startAuthentication({ optionsJSON });
+  const { redirect } = await postJson<{ redirect: string }>('/api/passkeys/login/verify', { response });
+  window.location.assign(redirect);
+}
+
+async function passkeyRegister(): Promise<void> {
+  const optionsJSON = await postJson<Parameters<typeof startRegistration>[0]['optionsJSON']>('/api/passkeys/register/options');
+  const response = await startRegistration({ optionsJSON });
+  await postJson('/api/passkeys/register/verify', { response });
+  show('Passkey registered. You can now log in with it instead of your password.', 'info');
+}
+
+function wire(id: string, action: () => Promise<void>): void {
+  document.getElementById(id)?.addEventListener('click', () => {
+    action().catch((error: unknown) => show(error instanceof Error ? error.message : String(error), 'error'));
+  });
+}
+
+wire('passkey-login', passkeyLogin);
+wire('passkey-register', passkeyRegister);
