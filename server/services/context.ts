@@ -1,6 +1,7 @@
 /** Everything a demo service's routes share: its configuration, stores and session control. */
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { HttpError, type SessionControl } from './shared/app.js';
+import { type CaClient } from './shared/ca-client.js';
 import { type ServiceDb } from './shared/db.js';
 import { type FrameContext, type Theme } from './shared/layout.js';
 import { Ledger } from './shared/ledger.js';
@@ -27,12 +28,33 @@ export interface ServiceContext {
   readonly sessions: SessionControl;
   readonly users: UserStore;
   readonly ledger: Ledger;
+  /** The CA, once the service is registered with one (null: password and passkey only). */
+  readonly ca: CaClient | null;
   origin(): string;
 }
 
+/** The CA, or a 503 saying the service is not connected to one. */
+export function requireCa(ctx: ServiceContext): CaClient {
+  if (!ctx.ca) throw new HttpError(503, 'NOT_REGISTERED', 'This service is not connected to a certificate authority.');
+  return ctx.ca;
+}
+
 /** Builds the shared context. */
-export function createContext(config: ServiceConfig, app: FastifyInstance, db: ServiceDb, sessions: SessionControl, origin: () => string): ServiceContext {
-  return { config, app, db, sessions, users: new UserStore(db), ledger: new Ledger(db), origin };
+export function createContext(
+  config: ServiceConfig,
+  app: FastifyInstance,
+  db: ServiceDb,
+  sessions: SessionControl,
+  ca: CaClient | null,
+  origin: () => string,
+): ServiceContext {
+  return { config, app, db, sessions, users: new UserStore(db), ledger: new Ledger(db), ca, origin };
+}
+
+/** Leaves a message for the visitor's next page. */
+export function setFlash(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, kind: 'info' | 'error', text: string): void {
+  const session = ctx.sessions.ensure(request, reply);
+  ctx.sessions.replace(reply, request, ctx.sessions.store.setData(session, { ...session.data, flash: JSON.stringify({ kind, text }) }));
 }
 
 /** The logged-in user, or a 401 with a clear message. */
@@ -45,7 +67,13 @@ export function requireUser(ctx: ServiceContext, request: FastifyRequest): { use
 
 /** The frame context for a page. */
 export function frame(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, title: string, flash?: FrameContext['flash']): FrameContext {
-  const session = ctx.sessions.ensure(request, reply);
+  let session = ctx.sessions.ensure(request, reply);
+  if (session.data.flash && !flash) {
+    flash = JSON.parse(session.data.flash) as FrameContext['flash'];
+    const { flash: _shown, ...rest } = session.data;
+    session = ctx.sessions.store.setData(session, rest);
+    request.session = session;
+  }
   const user = session.userId ? ctx.users.get(session.userId) : null;
   return { theme: ctx.config.theme, title, userName: user?.name ?? null, csrf: session.csrf, flash: flash ?? null };
 }

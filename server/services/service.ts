@@ -6,6 +6,9 @@ import { type AddressInfo } from 'node:net';
 import { createContext, type ServiceConfig, type ServiceContext } from './context.js';
 import { servicePageScript } from './assets/bundle.js';
 import { accountRoutes } from './routes/account.js';
+import { certificateRoutes } from './routes/certificate.js';
+import { noticeRoutes } from './routes/notices.js';
+import { CaClient } from './shared/ca-client.js';
 import { homeRoutes } from './routes/home.js';
 import { passkeyRoutes } from './routes/passkeys.js';
 import { passwordRoutes } from './routes/password.js';
@@ -23,6 +26,8 @@ export interface StartOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly now?: () => number;
+  /** The CA this service is registered with (its API token and webhook secret from registration). */
+  readonly ca?: { readonly url: string; readonly apiToken: string; readonly webhookSecret: string };
 }
 
 /** A running service. */
@@ -38,12 +43,15 @@ export async function startService(options: StartOptions): Promise<RunningServic
   await seedDemoData(db, options.config);
   let origin = '';
   const { app, sessions } = createServiceApp({ serviceId: options.config.id, db, secureCookies: false, ...(options.now ? { now: options.now } : {}) });
-  const context = createContext(options.config, app, db, sessions, () => origin);
+  const ca = options.ca ? new CaClient({ url: options.ca.url, serviceId: options.config.id, apiToken: options.ca.apiToken }) : null;
+  const context = createContext(options.config, app, db, sessions, ca, () => origin);
   homeRoutes(context);
   passwordRoutes(context);
   statementRoutes(context);
   passkeyRoutes(context);
   accountRoutes(context);
+  certificateRoutes(context);
+  noticeRoutes(context, () => options.ca?.webhookSecret ?? null);
   app.get('/assets/service.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(await servicePageScript()));
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   // Pages are served as http://localhost:PORT: a secure context, and a valid WebAuthn RP ID (an IP is not).

@@ -15,8 +15,13 @@ export function accountRoutes(ctx: ServiceContext): void {
         <button class="primary" type="button" id="passkey-register">Register a passkey</button></section>
       <section class="card" id="certificate"><h1>Common certificate</h1>
         ${user.certSerial
-          ? html`<p>Registered here: serial <code data-testid="serial">${user.certSerial}</code>.</p>`
-          : html`<p>You have no common certificate registered here.</p>`}
+          ? html`<p>Registered here: serial <code data-testid="serial">${user.certSerial}</code>.</p>
+              <form method="post" action="/certificate/prohibit"><input type="hidden" name="_csrf" value="${f.csrf ?? ''}">
+                <button class="secondary" type="submit" id="prohibit">Stop using it at ${ctx.config.theme.displayName}</button></form>
+              <form method="post" action="/certificate/invalidate"><input type="hidden" name="_csrf" value="${f.csrf ?? ''}">
+                <button class="secondary" type="submit" id="invalidate">Invalidate it everywhere (lost or replaced card)</button></form>`
+          : html`<p>You have no common certificate registered here.</p>
+              <button class="primary" type="button" id="enroll" data-kyotsu-enroll>Get your common certificate</button>`}
       </section><script src="/assets/service.js"></script>`;
     return reply.type('text/html; charset=utf-8').send(page(f, body));
   });

@@ -89,6 +89,6 @@ export function passkeyRoutes(ctx: ServiceContext): void {
     ctx.db.prepare('UPDATE passkeys SET counter = ? WHERE id = ?').run(result.authenticationInfo.newCounter, row.id);
     const user = ctx.users.get(row.user_id);
     if (!user) throw new HttpError(401, 'PASSKEY_UNKNOWN', 'This passkey is not registered here.');
-    return { redirect: completeLogin(ctx, request, reply, user.id, 'passkey') };
+    return { redirect: await completeLogin(ctx, request, reply, user.id, 'passkey') };
   });
 }

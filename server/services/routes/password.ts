@@ -36,7 +36,7 @@ export function passwordRoutes(ctx: ServiceContext): void {
       const f = frame(ctx, request, reply, 'Log in', { kind: 'error', text });
       return reply.status(result.reason === 'locked' ? 423 : 401).type('text/html; charset=utf-8').send(page(f, html`<p><a href="/login">Try again</a></p>`));
     }
-    return reply.redirect(completeLogin(ctx, request, reply, result.user.id, 'password'), 303);
+    return reply.redirect(await completeLogin(ctx, request, reply, result.user.id, 'password'), 303);
   });
 
   ctx.app.post('/logout', (request, reply) => {

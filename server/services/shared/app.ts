@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The visitor's session (created on first need). */
     session: Session | null;
+    /** The raw bytes of a JSON body, for signature checks (webhooks). */
+    rawBody: Buffer | null;
   }
   interface FastifyContextConfig {
     /** Skip the CSRF check: only for requests authenticated another way (signed webhooks). */
@@ -78,7 +80,17 @@ export function createServiceApp(options: AppOptions): { app: FastifyInstance; s
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    try {
+      done(null, (body as Buffer).length === 0 ? {} : JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      done(new HttpError(400, 'INVALID_JSON', 'The request body is not valid JSON.'), undefined);
+    }
+  });
   app.decorateRequest('session', null);
+  app.decorateRequest('rawBody', null);
   app.addHook('onRequest', (request, _reply, done) => {
     request.session = store.get(parseCookies(request.headers.cookie).get(cookieName));
     done();
