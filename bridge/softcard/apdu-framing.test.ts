@@ -5,11 +5,11 @@ import { ok } from './status.js';
 import { shortApdu, split } from './test-kit.js';
 
 /** An executor that records the commands it got and answers `size` bytes. */
-function recorder(size = 0, rereadable = false) {
+function recorder(size = 0) {
   const seen: AssembledCommand[] = [];
   const execute = (command: AssembledCommand) => {
     seen.push(command);
-    return Promise.resolve({ ...ok(Uint8Array.from({ length: size }, (_, i) => i & 0xff)), rereadable });
+    return Promise.resolve(ok(Uint8Array.from({ length: size }, (_, i) => i & 0xff)));
   };
   return { seen, execute };
 }
@@ -70,12 +70,12 @@ describe('ApduFraming', () => {
     assert.equal(gone.sw, 0x6985);
   });
 
-  it('answers 6Cxx only for repeatable short reads; other answers go through 61xx', async () => {
+  it('never answers 6Cxx: a short Le (OpenSC probes objects with Le = 08) gets Ne bytes and 61xx', async () => {
     const framing = new ApduFraming();
-    const read = split((await framing.handle(shortApdu(0x00, 0xfd, 0, 0, undefined, 2), recorder(3, true).execute)).response);
-    assert.equal(read.sw, 0x6c03);
-    const sign = split((await framing.handle(shortApdu(0x00, 0x87, 0x11, 0x9a, Uint8Array.of(1), 2), recorder(3, false).execute)).response);
-    assert.deepEqual([sign.data.length, sign.sw], [2, 0x6101]);
+    const probe = split((await framing.handle(shortApdu(0x00, 0xcb, 0x3f, 0xff, Uint8Array.of(1), 8), recorder(20).execute)).response);
+    assert.deepEqual([probe.data.length, probe.sw], [8, 0x610c]);
+    const rest = split((await framing.handle(shortApdu(0x00, 0xc0, 0x00, 0x00, undefined, 0x0c), recorder(0).execute)).response);
+    assert.deepEqual([rest.data.length, rest.sw], [12, 0x9000]);
   });
 
   it('refuses GET RESPONSE with P1P2 other than 0000 and a class with SM or channel bits', async () => {

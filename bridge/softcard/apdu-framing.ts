@@ -1,8 +1,12 @@
 /**
  * The card's ISO/IEC 7816-4 transmission layer, between the raw APDU bytes and the PIV application:
  * class byte checks, command chaining (CLA bit b5, §5.1.1.1), and returning responses longer than Ne with
- * 61xx and GET RESPONSE (§5.1.3, §7.6.1) as YubiKeys do — or 6Cxx (wrong Le) for a short read the host
- * can simply repeat.
+ * 61xx and GET RESPONSE (§5.1.3, §7.6.1) as YubiKeys do.
+ *
+ * The card never answers 6Cxx (wrong Le): OpenSC first reads 8 bytes of each PIV object (Le = 08) to learn
+ * its length and expects the first 8 bytes with 61xx, as from a YubiKey; a 6Cxx to that probe of the
+ * 20-byte Discovery Object makes OpenSC fall back to SELECT on every transaction, which resets the PIN's
+ * security status (checked against OpenSC 0.23 through pcscd and vpcd).
  */
 import { concatBytes } from '../../src/bytes.js';
 import { parseCommand, type ReceivedCommand } from './command-parser.js';
@@ -17,8 +21,8 @@ export const MAX_CHAINED_DATA = 4096;
 /** A command once the transmission layer has reassembled it (chains joined). */
 export type AssembledCommand = ReceivedCommand;
 
-/** Executes one complete command; `rereadable` says whether repeating it has no side effects (so 6Cxx is safe). */
-export type Executor = (command: AssembledCommand) => Promise<CardResponse & { readonly rereadable?: boolean }>;
+/** Executes one complete command. */
+export type Executor = (command: AssembledCommand) => Promise<CardResponse>;
 
 function encode(data: Uint8Array, sw: number): Uint8Array {
   const out = new Uint8Array(data.length + 2);
@@ -110,12 +114,7 @@ export class ApduFraming {
     const result = await execute(full);
     const data = result.data;
     if (data.length <= last.ne) return answer(data, result.sw);
-    // Wrong Le on a short, repeatable read whose answer fits one short response: 6Cxx with the exact
-    // length (ISO/IEC 7816-4 §5.1.3), the host repeats the command with that Le.
-    if (result.rereadable === true && !last.extended && last.lePresent && data.length <= 256) {
-      return answer(new Uint8Array(0), Sw.WRONG_LE | (data.length & 0xff));
-    }
-    // Otherwise the first Ne bytes now and 61xx for the rest (YubiKey behaviour for long objects).
+    // The first Ne bytes now and 61xx for the rest (ISO/IEC 7816-4 §5.1.3; YubiKey behaviour).
     const part = data.subarray(0, last.ne);
     this.pending = data.subarray(last.ne);
     return answer(part, moreData(this.pending.length));

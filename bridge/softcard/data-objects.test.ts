@@ -56,14 +56,13 @@ describe('GET DATA and PUT DATA', () => {
     assert.deepEqual(parseSingleTlv(reply.data, 0x53).value, content);
   });
 
-  it('answers 6Cxx to a short read with too small an Le, and the exact Le then works', async () => {
+  it('answers a short Le with the first Ne bytes and 61xx, as OpenSC’s 8-byte length probe expects', async () => {
     const card = await poweredCard();
-    await authenticate(card);
-    await send(card, 0xdb, 0x3f, 0xff, putData(Uint8Array.of(0x5f, 0xc1, 0x02), Uint8Array.of(1, 2, 3, 4)));
-    const request = getData(Uint8Array.of(0x5f, 0xc1, 0x02));
-    assert.equal(split(await card.process(shortApdu(0, 0xcb, 0x3f, 0xff, request, 2))).sw, 0x6c06);
-    const reply = split(await card.process(shortApdu(0, 0xcb, 0x3f, 0xff, request, 6)));
-    assert.deepEqual(reply, { data: Uint8Array.of(0x53, 0x04, 1, 2, 3, 4), sw: 0x9000 });
+    const request = getData(Uint8Array.of(0x7e));
+    const probe = split(await card.process(shortApdu(0, 0xcb, 0x3f, 0xff, request, 8)));
+    assert.deepEqual(probe, { data: Uint8Array.of(0x7e, 0x12, 0x4f, 0x0b, 0xa0, 0x00, 0x00, 0x03), sw: 0x610c });
+    const full = split(await card.process(shortApdu(0, 0xcb, 0x3f, 0xff, request, 0)));
+    assert.deepEqual([full.data.length, full.sw], [20, 0x9000]);
   });
 
   it('deletes an object when PUT DATA carries an empty 53', async () => {

@@ -45,17 +45,16 @@ function objectId(data: Uint8Array): Uint8Array | undefined {
 }
 
 /** GET DATA (00 CB 3F FF Lc 5C …): 53 { content } (7E { … } for Discovery); 6A82 when absent. */
-export function handleGetData(command: ReceivedCommand, ctx: AppletContext): CardResponse & { rereadable: boolean } {
-  const answer = (response: CardResponse) => ({ ...response, rereadable: true });
-  if (command.p1 !== 0x3f || command.p2 !== 0xff) return answer(status(Sw.INCORRECT_P1P2));
+export function handleGetData(command: ReceivedCommand, ctx: AppletContext): CardResponse {
+  if (command.p1 !== 0x3f || command.p2 !== 0xff) return status(Sw.INCORRECT_P1P2);
   const id = objectId(command.data);
-  if (id === undefined || !isKnownObject(id)) return answer(status(Sw.INCORRECT_DATA));
-  if (id.length === 1) return answer(ok(discoveryObject()));
+  if (id === undefined || !isKnownObject(id)) return status(Sw.INCORRECT_DATA);
+  if (id.length === 1) return ok(discoveryObject());
   const key = objectKey(id);
-  if (PIN_PROTECTED.has(key) && !ctx.security.pinVerified) return answer(status(Sw.SECURITY_STATUS_NOT_SATISFIED));
+  if (PIN_PROTECTED.has(key) && !ctx.security.pinVerified) return status(Sw.SECURITY_STATUS_NOT_SATISFIED);
   const content = ctx.state.objects[key];
-  if (content === undefined) return answer(status(Sw.FILE_NOT_FOUND));
-  return answer(ok(encodeTlv(0x53, content)));
+  if (content === undefined) return status(Sw.FILE_NOT_FOUND);
+  return ok(encodeTlv(0x53, content));
 }
 
 /**

@@ -18,9 +18,6 @@ import { handleSelect } from './select.js';
 import { type CardResponse, status, Sw } from './status.js';
 import { handleGetMetadata, handleGetSerial, handleGetVersion, handleReset } from './yubikey-commands.js';
 
-/** A handler's answer; `rereadable` marks side-effect-free reads (the transmission layer may answer 6Cxx). */
-export type AppletResponse = CardResponse & { readonly rereadable?: boolean };
-
 /** The PIV application with its non-volatile state. */
 export class PivApplet {
   private current: CardState;
@@ -44,7 +41,7 @@ export class PivApplet {
   }
 
   /** Executes one complete command in the session whose security status is `security`. */
-  async execute(command: ReceivedCommand, security: SecurityStatus): Promise<AppletResponse> {
+  async execute(command: ReceivedCommand, security: SecurityStatus): Promise<CardResponse> {
     // An open 9B exchange survives only until the next command (SP 800-73-4 Part 2 Appendix A.2).
     if (command.ins !== Ins.GENERAL_AUTHENTICATE || command.p2 !== KeyRef.MANAGEMENT) security.managementExchange = undefined;
     const current = (): CardState => this.current;
@@ -69,7 +66,7 @@ export class PivApplet {
     }
   }
 
-  private async dispatch(command: ReceivedCommand, ctx: AppletContext): Promise<AppletResponse> {
+  private async dispatch(command: ReceivedCommand, ctx: AppletContext): Promise<CardResponse> {
     switch (command.ins) {
       case Ins.SELECT:
         return handleSelect(command, () => resetSecurity(ctx.security));

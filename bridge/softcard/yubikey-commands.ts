@@ -4,6 +4,7 @@
  * which it supports — so tools that check the version use GET METADATA, which it therefore implements.
  */
 import { Algorithm, DEFAULT_MANAGEMENT_KEY, KeyRef } from '../../src/piv/constants.js';
+import { concatBytes } from '../../src/bytes.js';
 import { encodeTlv } from '../../src/tlv.js';
 import { type AppletContext, resetSecurity, secretEqual } from './applet-context.js';
 import { factoryState, type ReferenceData, slotKey } from './card-state.js';
@@ -23,25 +24,23 @@ const META_RETRIES = 0x06;
 /** Algorithm byte YubiKeys report for PIN and PUK. */
 const ALGORITHM_PIN = 0xff;
 
-type Rereadable = CardResponse & { rereadable: boolean };
-
 /** GET VERSION (00 FD 00 00): three bytes major, minor, patch. */
-export function handleGetVersion(): Rereadable {
-  return { ...ok(FIRMWARE_VERSION), rereadable: true };
+export function handleGetVersion(): CardResponse {
+  return ok(FIRMWARE_VERSION);
 }
 
 /** GET SERIAL (00 F8 00 00): the serial number, four bytes big-endian. */
-export function handleGetSerial(ctx: AppletContext): Rereadable {
+export function handleGetSerial(ctx: AppletContext): CardResponse {
   const serial = ctx.state.serial;
-  return { ...ok(Uint8Array.of(serial >>> 24, (serial >>> 16) & 0xff, (serial >>> 8) & 0xff, serial & 0xff)), rereadable: true };
+  return ok(Uint8Array.of(serial >>> 24, (serial >>> 16) & 0xff, (serial >>> 8) & 0xff, serial & 0xff));
 }
 
 function referenceMetadata(reference: ReferenceData): Uint8Array {
-  return Uint8Array.from([
-    ...encodeTlv(META_ALGORITHM, Uint8Array.of(ALGORITHM_PIN)),
-    ...encodeTlv(META_IS_DEFAULT, Uint8Array.of(reference.isDefault ? 1 : 0)),
-    ...encodeTlv(META_RETRIES, Uint8Array.of(reference.retriesMax, reference.retriesLeft)),
-  ]);
+  return concatBytes(
+    encodeTlv(META_ALGORITHM, Uint8Array.of(ALGORITHM_PIN)),
+    encodeTlv(META_IS_DEFAULT, Uint8Array.of(reference.isDefault ? 1 : 0)),
+    encodeTlv(META_RETRIES, Uint8Array.of(reference.retriesMax, reference.retriesLeft)),
+  );
 }
 
 /**
@@ -49,40 +48,35 @@ function referenceMetadata(reference: ReferenceData): Uint8Array {
  * policy (PIN, touch), default flag; key slot → algorithm, policy, origin (01 generated, 02 imported),
  * public key (04 { 81/82 or 86 }). An empty slot answers 6A88.
  */
-export function handleGetMetadata(command: ReceivedCommand, ctx: AppletContext): Rereadable {
-  const answer = (response: CardResponse): Rereadable => ({ ...response, rereadable: true });
-  if (command.p1 !== 0x00) return answer(status(Sw.INCORRECT_P1P2));
+export function handleGetMetadata(command: ReceivedCommand, ctx: AppletContext): CardResponse {
+  if (command.p1 !== 0x00) return status(Sw.INCORRECT_P1P2);
   const state = ctx.state;
   switch (command.p2) {
     case KeyRef.PIN:
-      return answer(ok(referenceMetadata(state.pin)));
+      return ok(referenceMetadata(state.pin));
     case KeyRef.PUK:
-      return answer(ok(referenceMetadata(state.puk)));
+      return ok(referenceMetadata(state.puk));
     case KeyRef.MANAGEMENT: {
       const key = state.managementKey;
       const isDefault = key.algorithm === Algorithm.TDES && secretEqual(key.key, DEFAULT_MANAGEMENT_KEY);
-      return answer(
-        ok(
-          Uint8Array.from([
-            ...encodeTlv(META_ALGORITHM, Uint8Array.of(key.algorithm)),
-            ...encodeTlv(META_POLICY, Uint8Array.of(0x00, key.touchPolicy)),
-            ...encodeTlv(META_IS_DEFAULT, Uint8Array.of(isDefault ? 1 : 0)),
-          ]),
+      return ok(
+        concatBytes(
+          encodeTlv(META_ALGORITHM, Uint8Array.of(key.algorithm)),
+          encodeTlv(META_POLICY, Uint8Array.of(0x00, key.touchPolicy)),
+          encodeTlv(META_IS_DEFAULT, Uint8Array.of(isDefault ? 1 : 0)),
         ),
       );
     }
   }
-  if (!isKeySlot(command.p2)) return answer(status(Sw.INCORRECT_P1P2));
+  if (!isKeySlot(command.p2)) return status(Sw.INCORRECT_P1P2);
   const key = usableKey(state.keys[slotKey(command.p2)]);
-  if (key === undefined) return answer(status(Sw.REFERENCE_NOT_FOUND));
-  return answer(
-    ok(
-      Uint8Array.from([
-        ...encodeTlv(META_ALGORITHM, Uint8Array.of(key.algorithm)),
-        ...encodeTlv(META_POLICY, Uint8Array.of(key.pinPolicy, key.touchPolicy)),
-        ...encodeTlv(META_ORIGIN, Uint8Array.of(key.origin === 'generated' ? 1 : 2)),
-        ...encodeTlv(META_PUBLIC_KEY, ...publicKeyObjects(key.material)),
-      ]),
+  if (key === undefined) return status(Sw.REFERENCE_NOT_FOUND);
+  return ok(
+    concatBytes(
+      encodeTlv(META_ALGORITHM, Uint8Array.of(key.algorithm)),
+      encodeTlv(META_POLICY, Uint8Array.of(key.pinPolicy, key.touchPolicy)),
+      encodeTlv(META_ORIGIN, Uint8Array.of(key.origin === 'generated' ? 1 : 2)),
+      encodeTlv(META_PUBLIC_KEY, ...publicKeyObjects(key.material)),
     ),
   );
 }
