@@ -7,7 +7,9 @@ import { createContext, type ServiceConfig, type ServiceContext } from './contex
 import { servicePageScript } from './assets/bundle.js';
 import { accountRoutes } from './routes/account.js';
 import { certificateRoutes } from './routes/certificate.js';
+import { discoveryRoutes } from './routes/discovery.js';
 import { noticeRoutes } from './routes/notices.js';
+import { portalRoutes } from './routes/portal.js';
 import { CaClient } from './shared/ca-client.js';
 import { homeRoutes } from './routes/home.js';
 import { passkeyRoutes } from './routes/passkeys.js';
@@ -37,6 +39,13 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** The CA's certificate (DER), the trust anchor for logins here. */
+async function fetchCaCertificate(caUrl: string): Promise<Uint8Array> {
+  const response = await fetch(`${caUrl.replace(/\/$/, '')}/ca.crt`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`cannot fetch the CA certificate from ${caUrl}/ca.crt: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 /** Starts a service and resolves once it listens. */
 export async function startService(options: StartOptions): Promise<RunningService> {
   const db = openServiceDb(options.dbPath);
@@ -44,6 +53,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
   let origin = '';
   const { app, sessions } = createServiceApp({ serviceId: options.config.id, db, secureCookies: false, ...(options.now ? { now: options.now } : {}) });
   const ca = options.ca ? new CaClient({ url: options.ca.url, serviceId: options.config.id, apiToken: options.ca.apiToken }) : null;
+  const trustAnchors = options.ca ? [await fetchCaCertificate(options.ca.url)] : [];
   const context = createContext(options.config, app, db, sessions, ca, () => origin);
   homeRoutes(context);
   passwordRoutes(context);
@@ -52,6 +62,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
   accountRoutes(context);
   certificateRoutes(context);
   noticeRoutes(context, () => options.ca?.webhookSecret ?? null);
+  discoveryRoutes(context, () => trustAnchors);
+  if (options.config.kind === 'portal') portalRoutes(context);
   app.get('/assets/service.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(await servicePageScript()));
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   // Pages are served as http://localhost:PORT: a secure context, and a valid WebAuthn RP ID (an IP is not).
