@@ -39,7 +39,8 @@ describe('npm run build', () => {
     try {
       output = execFileSync('npx', ['web-ext', 'lint', '--source-dir', join(first, 'firefox'), '--output', 'json', '--no-input'], { encoding: 'utf8' });
     } catch (error) {
-      output = String((error as { stdout?: unknown }).stdout ?? '');
+      const stdout = (error as { stdout?: string | Buffer }).stdout;
+      output = stdout === undefined ? '' : stdout.toString();
     }
     const report = JSON.parse(output.slice(output.indexOf('{'))) as { errors: { code: string; message: string }[]; summary: { errors: number } };
     assert.deepEqual(report.errors.map((e) => `${e.code}: ${e.message}`), []);
