@@ -86,24 +86,25 @@ function parsePssParameters(parameters: Uint8Array | undefined): { hash: Hash; s
   return { hash, saltLength };
 }
 
-function schemeFor(signatureAlgorithm: AlgorithmId, keyAlgorithm: AlgorithmId): Scheme {
+/** The scheme, or 'mismatch' when the issuer's key cannot have made a signature of this algorithm. */
+function schemeFor(signatureAlgorithm: AlgorithmId, keyAlgorithm: AlgorithmId): Scheme | 'mismatch' {
   const sig = signatureAlgorithm.oid;
   if (DSA_OIDS.has(sig) || DSA_OIDS.has(keyAlgorithm.oid)) unsupported('DSA signatures and keys are not supported');
   const pkcs1 = RSA_PKCS1[sig];
   if (pkcs1) {
     if (!isNullOrAbsent(signatureAlgorithm.parameters)) malformed('RSA signature algorithm parameters');
-    if (keyAlgorithm.oid !== RSA_ENCRYPTION) return unsupported(`an RSA PKCS #1 signature cannot be made with a ${keyAlgorithm.oid} key`);
+    if (keyAlgorithm.oid !== RSA_ENCRYPTION) return 'mismatch';
     return { kind: 'pkcs1', hash: pkcs1 };
   }
   if (sig === RSASSA_PSS) {
-    if (keyAlgorithm.oid !== RSA_ENCRYPTION && keyAlgorithm.oid !== RSASSA_PSS) return unsupported(`an RSASSA-PSS signature cannot be made with a ${keyAlgorithm.oid} key`);
+    if (keyAlgorithm.oid !== RSA_ENCRYPTION && keyAlgorithm.oid !== RSASSA_PSS) return 'mismatch';
     return { kind: 'pss', ...parsePssParameters(signatureAlgorithm.parameters) };
   }
   const ecdsa = ECDSA[sig];
   if (ecdsa) {
     // RFC 5758 §3.2: the parameters field MUST be absent.
     if (signatureAlgorithm.parameters !== undefined) malformed('ECDSA signature algorithm parameters');
-    if (keyAlgorithm.oid !== EC_PUBLIC_KEY || keyAlgorithm.parameters === undefined) return unsupported(`an ECDSA signature cannot be made with a ${keyAlgorithm.oid} key`);
+    if (keyAlgorithm.oid !== EC_PUBLIC_KEY || keyAlgorithm.parameters === undefined) return 'mismatch';
     const curveNode = parseDer(keyAlgorithm.parameters, 'EC parameters');
     if (!hasTag(curveNode, TagClass.UNIVERSAL, Tag.OID)) unsupported('EC keys with explicit curve parameters are not supported');
     const curve = CURVES[oid(curveNode, 'namedCurve')] ?? unsupported('the EC curve is not supported (P-256, P-384, P-521 are)');
@@ -157,12 +158,13 @@ async function verifyWithWebCrypto(scheme: Scheme, spki: Uint8Array, signed: Sig
 
 /**
  * Verifies `signed` with the public key `spki` (whose algorithm is `keyAlgorithm`). Resolves to
- * false when the signature does not verify (including a signature that is not even well-formed);
+ * false when the signature does not verify (including a signature that is not even well-formed, or
+ * one whose algorithm does not fit the key, such as ECDSA claimed for an RSA key);
  * throws `UNSUPPORTED_ALGORITHM` when the algorithm or key type is not supported.
  */
 export async function verifySignature(signed: SignedObject, spki: Uint8Array, keyAlgorithm: AlgorithmId): Promise<boolean> {
   const scheme = schemeFor(signed.signatureAlgorithm, keyAlgorithm);
-  if (!signed.signatureOctetAligned) return false;
+  if (scheme === 'mismatch' || !signed.signatureOctetAligned) return false;
   if (scheme.kind === 'ecdsa') {
     try {
       derToRawEcdsa(signed.signature, scheme.curve.size);
