@@ -105,6 +105,8 @@ export interface IssueOptions {
   readonly serial?: Uint8Array;
   /** OCSP URL for the AuthorityInfoAccess extension. */
   readonly ocspUrl?: string;
+  /** Further extensions, added as given. */
+  readonly extraExtensions?: readonly pkijs.Extension[];
 }
 
 /** Issues (signs) a certificate as described. */
@@ -147,6 +149,7 @@ export async function issueTestCertificate(options: IssueOptions): Promise<TestC
     const access = new pkijs.AccessDescription({ accessMethod: '1.3.6.1.5.5.7.48.1', accessLocation: new pkijs.GeneralName({ type: 6, value: options.ocspUrl }) });
     extensions.push(extension('1.3.6.1.5.5.7.1.1', false, new pkijs.InfoAccess({ accessDescriptions: [access] }).toSchema()));
   }
+  extensions.push(...(options.extraExtensions ?? []));
   cert.extensions = extensions;
   await cert.sign(signer.privateKey, HASH[signer.spec]);
   const der = new Uint8Array(cert.toSchema(true).toBER(false));
