@@ -49,3 +49,58 @@ describe('parseCommand (ISO/IEC 7816-4 §5.1 cases)', () => {
     }
   });
 });
+
+/** Re-encodes a parsed command in the form it was parsed from (short or extended). */
+function reencode(c: ReturnType<typeof command>): number[] {
+  const out = [c.cla, c.ins, c.p1, c.p2];
+  if (c.extended) {
+    if (c.data.length > 0) out.push(0x00, c.data.length >>> 8, c.data.length & 0xff, ...c.data);
+    if (c.lePresent) {
+      if (c.data.length === 0) out.push(0x00);
+      out.push((c.ne >>> 8) & 0xff, c.ne & 0xff);
+    }
+  } else {
+    if (c.data.length > 0) out.push(c.data.length, ...c.data);
+    if (c.lePresent) out.push(c.ne & 0xff);
+  }
+  return out;
+}
+
+describe('parseCommand fuzz', () => {
+  it('10,000 mutated APDUs (seeded): each is either a command that re-encodes to the input, or 6700', () => {
+    let seed = 0x9e3779b9;
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    };
+    const seeds = [
+      [0x00, 0xa4, 0x04, 0x00, 0x05, 0xa0, 0x00, 0x00, 0x03, 0x08, 0x00],
+      [0x00, 0xcb, 0x3f, 0xff, 0x00, 0x00, 0x05, 0x5c, 0x03, 0x5f, 0xc1, 0x05, 0x00, 0x00],
+      [0x00, 0xfd, 0x00, 0x00, 0x00],
+      [0x00, 0x20, 0x00, 0x80],
+      [0x10, 0xdb, 0x3f, 0xff, 0x02, 0x5c, 0x01],
+    ];
+    let commands = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const bytes = [...seeds[next() % seeds.length]!];
+      for (let m = next() % 4; m >= 0; m--) {
+        const op = next() % 3;
+        const at = next() % (bytes.length + 1);
+        if (op === 0 && bytes.length > 0) bytes[at % bytes.length] = next() & 0xff;
+        else if (op === 1) bytes.splice(at, 0, next() & 0xff);
+        else bytes.splice(at, 1);
+      }
+      const result = parseCommand(Uint8Array.from(bytes));
+      if ('sw' in result) {
+        assert.equal(result.sw, 0x6700);
+      } else {
+        commands++;
+        assert.deepEqual(reencode(result.command), bytes);
+        assert.ok(result.command.ne >= 1 && result.command.ne <= 65536);
+      }
+    }
+    assert.ok(commands > 1000 && commands < 10_000, `both outcomes occur (${commands} commands)`);
+  });
+});
