@@ -6,6 +6,7 @@ import { type AddressInfo } from 'node:net';
 import { createContext, type ServiceConfig, type ServiceContext } from './context.js';
 import { servicePageScript } from './assets/bundle.js';
 import { accountRoutes } from './routes/account.js';
+import { cardLoginRoutes } from './routes/card-login.js';
 import { certificateRoutes } from './routes/certificate.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { noticeRoutes } from './routes/notices.js';
@@ -63,6 +64,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
   certificateRoutes(context);
   noticeRoutes(context, () => options.ca?.webhookSecret ?? null);
   discoveryRoutes(context, () => trustAnchors);
+  cardLoginRoutes(context, () => trustAnchors);
   if (options.config.kind === 'portal') portalRoutes(context);
   app.get('/assets/service.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(await servicePageScript()));
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });

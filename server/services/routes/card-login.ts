@@ -1,0 +1,94 @@
+/**
+ * Login with the common certificate: the extension asks for a challenge (bound to this browser's session),
+ * the card signs it, and the token is posted back from the page's own origin. The posted body IS the
+ * token's JSON text, so the verifier sees the exact bytes (size limit, duplicate keys).
+ */
+import { type FastifyRequest } from 'fastify';
+import { AuthError, AuthErrorCode } from '../../../src/protocol/errors.js';
+import { ChallengeService } from '../../rp/challenge/service.js';
+import { SqliteChallengeStore } from '../../rp/challenge/sqlite-store.js';
+import { verifyLogin } from '../../rp/login.js';
+import { AuthTokenVerifier } from '../../rp/verifier.js';
+import { requireCa, type ServiceContext } from '../context.js';
+import { HttpError } from '../shared/app.js';
+import { completeLogin } from './login-complete.js';
+import { sameOriginOrExtension } from './statement.js';
+
+/** What a person is told when a card login is refused. */
+function refusal(error: AuthError): HttpError {
+  switch (error.code) {
+    case AuthErrorCode.CERTIFICATE_REVOKED:
+      return new HttpError(401, error.code, 'Your common certificate has been invalidated and can no longer be used. Log in with your password to get a new one.');
+    case AuthErrorCode.CERTIFICATE_NOT_PERMITTED:
+      return new HttpError(401, error.code, 'Your common certificate may not be used at this service. Log in with your password to register it again.');
+    case AuthErrorCode.CERTIFICATE_EXPIRED:
+      return new HttpError(401, error.code, 'Your common certificate has expired. Log in with your password to get a new one.');
+    case AuthErrorCode.CHALLENGE_UNKNOWN:
+    case AuthErrorCode.CHALLENGE_EXPIRED:
+      return new HttpError(401, error.code, 'The login took too long or was already used. Please try again.');
+    case AuthErrorCode.REVOCATION_CHECK_FAILED:
+      return new HttpError(503, error.code, 'The certificate authority could not confirm your certificate right now. Please try again shortly.');
+    default:
+      return new HttpError(401, error.code, `The card login was not accepted (${error.code}).`);
+  }
+}
+
+/** Registers POST /api/auth/challenge and POST /api/auth/login. */
+export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonly Uint8Array[]): void {
+  const challenges = new ChallengeService({ store: new SqliteChallengeStore(ctx.db) });
+  let verifier: AuthTokenVerifier | null = null;
+  const getVerifier = (): AuthTokenVerifier => {
+    const ca = requireCa(ctx);
+    verifier ??= new AuthTokenVerifier({
+      origin: ctx.origin(),
+      trustAnchors: trustAnchors(),
+      service: ctx.config.id,
+      revocation: ctx.config.checkMode === 'ca-check' ? { type: 'ca-check', caUrl: ca.access.url, apiToken: ca.access.apiToken } : 'none',
+    });
+    return verifier;
+  };
+  const guardOrigin = (request: FastifyRequest): void => {
+    if (!sameOriginOrExtension(request, ctx.origin())) throw new HttpError(403, 'CROSS_ORIGIN_REFUSED', 'Card logins are accepted only from this site.');
+  };
+
+  // The nonce is useless to anyone but this session, and the token binds origin and nonce, so these two
+  // need no CSRF token (the content script has none); other sites are still refused by Origin.
+  ctx.app.post('/api/auth/challenge', { config: { csrfExempt: true } }, async (request, reply) => {
+    guardOrigin(request);
+    requireCa(ctx);
+    const session = ctx.sessions.ensure(request, reply);
+    const challenge = await challenges.createChallenge();
+    ctx.sessions.replace(reply, request, ctx.sessions.store.setData(session, { ...session.data, nonce: challenge.nonce }));
+    return { nonce: challenge.nonce, expiresAt: new Date(challenge.expiresAt).toISOString() };
+  });
+
+  ctx.app.post('/api/auth/login', { config: { csrfExempt: true } }, async (request, reply) => {
+    guardOrigin(request);
+    const session = request.session;
+    const nonce = session?.data.nonce;
+    if (session) {
+      const { nonce: _used, ...rest } = session.data;
+      ctx.sessions.replace(reply, request, ctx.sessions.store.setData(session, rest));
+    }
+    let serial: string;
+    let qualifiedAtCa = true;
+    try {
+      ({ serial } = await verifyLogin({ challenges, verifier: getVerifier(), token: request.rawBody ?? new Uint8Array(), nonce: nonce || undefined }));
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      if (error.code !== AuthErrorCode.CERTIFICATE_NOT_PERMITTED || error.details?.reason !== 'NOT_QUALIFIED') throw refusal(error);
+      serial = String(error.details.serial);
+      qualifiedAtCa = false;
+    }
+    const user = ctx.users.bySerial(serial);
+    // In ca-check mode the CA's list is authoritative: a serial it does not list here never logs anyone in.
+    if (user && !qualifiedAtCa) ctx.users.dropSerial(serial);
+    if (!user || !qualifiedAtCa) {
+      // A genuine holder this service does not know yet: one login its own way, then qualify.
+      const current = ctx.sessions.ensure(request, reply);
+      ctx.sessions.replace(reply, request, ctx.sessions.store.setData(current, { ...current.data, pendingSerial: serial }));
+      return { status: 'qualify-required', redirect: '/login' };
+    }
+    return { status: 'logged-in', redirect: await completeLogin(ctx, request, reply, user.id, 'certificate') };
+  });
+}
