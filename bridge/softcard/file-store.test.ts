@@ -69,10 +69,13 @@ describe('FileCardStore', () => {
     'fails a save into a missing directory with SOFTCARD_STORE_FAILED, which the card answers as 6581',
     withDir(async (dir) => {
       const store = new FileCardStore(join(dir, 'card.json'));
-      const card = await poweredCard({ store });
+      const reported: unknown[] = [];
+      const card = await poweredCard({ store, onError: (error) => reported.push(error) });
       rmSync(dir, { recursive: true, force: true });
       await assert.rejects(store.save(await factoryState(1)), (e) => e instanceof SoftCardError && e.code === SoftCardErrorCode.STORE_FAILED);
       assert.equal((await send(card, 0x20, 0x00, 0x80, new Uint8Array(8).fill(0x30))).sw, 0x6581);
+      assert.equal(reported.length, 1, 'the host is told why the card answered 6581');
+      assert.ok(reported[0] instanceof SoftCardError && reported[0].code === SoftCardErrorCode.STORE_FAILED);
     }),
   );
 });

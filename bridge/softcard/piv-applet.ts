@@ -26,11 +26,13 @@ export class PivApplet {
    * @param state the state loaded from (or just saved to) `store`
    * @param store where every change is persisted before the response leaves
    * @param privateKeyDelay the timing model's private-key latency
+   * @param onError told about every failure the card answered with 6581 or 6F00
    */
   constructor(
     state: CardState,
     private readonly store: SoftCardStore,
     private readonly privateKeyDelay: () => Promise<void>,
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     this.current = state;
   }
@@ -60,6 +62,7 @@ export class PivApplet {
     try {
       return await this.dispatch(command, ctx);
     } catch (error) {
+      this.onError(error);
       // Non-volatile memory could not be written: 6581 memory failure; the previous state stays.
       if (error instanceof SoftCardError && error.code === SoftCardErrorCode.STORE_FAILED) return status(Sw.MEMORY_FAILURE);
       return status(Sw.UNKNOWN);

@@ -45,6 +45,11 @@ export interface SoftPivCardOptions {
   readonly serial?: number;
   /** Clock for the operation log; `performance.now` by default. */
   readonly now?: () => number;
+  /**
+   * Told about every failure the card could only answer with 6581 (the store failed) or 6F00 (a bug),
+   * so a host such as `kyotsu card serve` can log it. The error never carries a PIN or key.
+   */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** Oldest log entries are dropped beyond this many (a long-running `kyotsu card serve`). */
@@ -87,6 +92,7 @@ export class SoftPivCard implements IccCard {
     private readonly applet: PivApplet,
     private readonly apduMs: number,
     private readonly now: () => number,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   /** Loads the card from `options.store` (or makes a factory-fresh one and saves it there). */
@@ -98,11 +104,12 @@ export class SoftPivCard implements IccCard {
       await store.save(state);
     }
     const signMs = options.timing?.signMs ?? 0;
-    const applet = new PivApplet(state, store, () => sleep(signMs));
-    return new SoftPivCard(applet, options.timing?.apduMs ?? 0, options.now ?? (() => performance.now()));
+    const onError = options.onError ?? (() => undefined);
+    const applet = new PivApplet(state, store, () => sleep(signMs), onError);
+    return new SoftPivCard(applet, options.timing?.apduMs ?? 0, options.now ?? (() => performance.now()), onError);
   }
 
-  /** The card's operation log, oldest first. */
+  /** The card's operation log, oldest first (a live view: it grows as the card works; `clearLog` empties it). */
   get log(): readonly CardLogEntry[] {
     return this.entries;
   }
@@ -152,7 +159,9 @@ export class SoftPivCard implements IccCard {
       let outcome: { response: Uint8Array; ins: number; p1: number; p2: number };
       try {
         outcome = await session.framing.handle(apdu, (full) => this.applet.execute(full, session.security));
-      } catch {
+      } catch (error) {
+        // The applet answers every failure itself; reaching here is a bug in the card, answered 6F00.
+        this.onError(error);
         outcome = { response: Uint8Array.of(Sw.UNKNOWN >>> 8, Sw.UNKNOWN & 0xff), ins: apdu[1] ?? 0, p1: apdu[2] ?? 0, p2: apdu[3] ?? 0 };
       }
       const { response, ins, p1, p2 } = outcome;
