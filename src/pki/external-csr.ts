@@ -43,7 +43,10 @@ export async function buildExternallySignedCsr(input: {
     algorithmId: scheme.oid,
     ...(scheme.nullParams ? { algorithmParams: new asn1js.Null() } : {}),
   });
-  const tbs = toDer(request.encodeTBS());
+  // toSchema(true) re-encodes the CertificationRequestInfo from the fields; it is the first element.
+  const info = (request.toSchema(true) as asn1js.Sequence).valueBlock.value[0];
+  if (!info) throw new Error('pkijs produced no CertificationRequestInfo');
+  const tbs = toDer(info);
   request.tbsView = tbs;
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest(scheme.hash, tbs.slice()));
   request.signatureValue = new asn1js.BitString({ valueHex: (await input.sign(digest, scheme.hash)).slice().buffer });
