@@ -44,7 +44,7 @@ export async function buildExternallySignedCsr(input: {
     ...(scheme.nullParams ? { algorithmParams: new asn1js.Null() } : {}),
   });
   // toSchema(true) re-encodes the CertificationRequestInfo from the fields; it is the first element.
-  const info = (request.toSchema(true) as asn1js.Sequence).valueBlock.value[0];
+  const info = request.toSchema(true).valueBlock.value[0];
   if (!info) throw new Error('pkijs produced no CertificationRequestInfo');
   const tbs = toDer(info);
   request.tbsView = tbs;
