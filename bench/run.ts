@@ -11,7 +11,9 @@ import { type BenchTable } from './table.js';
 type Bench = () => Promise<{ run(): Promise<BenchTable[]> }>;
 
 /** Every benchmark, by name. Add a line when a benchmark lands. */
-const BENCHES: Readonly<Record<string, Bench>> = {};
+const BENCHES: Readonly<Record<string, Bench>> = {
+  softcard: () => import('./softcard.js'),
+};
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
