@@ -83,6 +83,15 @@ export function generateKeyPair(slot: number, algorithm: number, policy: KeyPoli
   };
 }
 
+/**
+ * YubiKey SET MANAGEMENT KEY 00 FF FF FF|FE { algorithm, 9B length key } (Yubico PIV extensions; P2 FE
+ * requires touch). Needs management-key authentication.
+ */
+export function setManagementKey(algorithm: number, key: Uint8Array, requireTouch = false): PivRequest {
+  const data = Uint8Array.of(algorithm, ...encodeTlv(KeyRef.MANAGEMENT, key));
+  return { command: { cla: 0, ins: Ins.SET_MANAGEMENT_KEY, p1: 0xff, p2: requireTouch ? 0xfe : 0xff, data }, context: { command: 'SET MANAGEMENT KEY' } };
+}
+
 /** YubiKey GET VERSION 00 FD 00 00 and GET SERIAL 00 F8 00 00 (Yubico PIV extensions). */
 export function yubiKeyQuery(which: 'version' | 'serial'): PivRequest {
   const ins = which === 'version' ? Ins.GET_VERSION : Ins.GET_SERIAL;

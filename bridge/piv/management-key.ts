@@ -1,5 +1,5 @@
 /**
- * Card management key (9B) authentication, SP 800-73-4 Part 2 §3.2.4 and Appendix A.1 (challenge–response
+ * Card management key (9B) authentication, SP 800-73-4 Part 2 §3.2.4 and Appendix A.1/A.2 (challenge–response
  * with the dynamic authentication template), as YubiKeys and yubico-piv-tool do it: 3DES (03) or
  * AES-128/192/256 (08/0A/0C), mutual (the card proves it knows the key too) or single (host only).
  */
@@ -48,7 +48,7 @@ export async function authenticateManagementKey(send: GeneralAuthenticate, key: 
     await send(template(encodeTlv(AuthTag.RESPONSE, encryptBlock(spec.cipher, key, challenge))));
     return;
   }
-  // Mutual: 7C{80 00} → 7C{80 E(w)}; 7C{80 w, 81 c} → 7C{82 E(c)} (SP 800-73-4 Part 2 Appendix A.1, YubiKey).
+  // Mutual: 7C{80 00} → 7C{80 E(w)}; 7C{80 w, 81 c} → 7C{82 E(c)} (SP 800-73-4 Part 2 Appendix A.2, YubiKey).
   const witness = unpack(await send(template(encodeTlv(AuthTag.WITNESS))), AuthTag.WITNESS, size);
   const challenge = crypto.getRandomValues(new Uint8Array(size));
   const response = await send(

@@ -11,7 +11,7 @@ import type { CardConnection } from '../transport/card-connection.js';
 import { type PivApplicationInfo, parseApplicationTemplate } from './application.js';
 import { unwrapCertificateContainer, wrapCertificateContainer } from './certificate-container.js';
 import * as cmd from './commands.js';
-import { authenticateManagementKey, type ManagementAuthMode } from './management-key.js';
+import { authenticateManagementKey, MANAGEMENT_KEY_ALGORITHMS, type ManagementAuthMode } from './management-key.js';
 import { publicKeyFromTemplate } from './public-key.js';
 import { type EcdsaSignature, type RsaSignOptions, signEcdsa, signRsa } from './sign.js';
 import { signatureFromResponse, signatureRequest } from './signature.js';
@@ -114,6 +114,18 @@ export class PivSession {
   /** Authenticates with the management key 9B. Defaults: YubiKey default key, 3DES, mutual. Throws `MANAGEMENT_KEY_AUTH_FAILED`. */
   async authenticateManagementKey(key: Uint8Array = DEFAULT_MANAGEMENT_KEY, algorithm: number = Algorithm.TDES, mode: ManagementAuthMode = 'mutual'): Promise<void> {
     await authenticateManagementKey((data) => this.send(cmd.generalAuthenticate(algorithm, KeyRef.MANAGEMENT, data)), key, algorithm, mode);
+  }
+
+  /**
+   * Replaces the management key (YubiKey SET MANAGEMENT KEY) with `key` for `algorithm` (03, 08, 0A, 0C).
+   * Needs management-key authentication with the current key first.
+   */
+  async setManagementKey(key: Uint8Array, algorithm: number, requireTouch = false): Promise<void> {
+    const spec = MANAGEMENT_KEY_ALGORITHMS[algorithm];
+    if (spec === undefined || key.length !== spec.keyLength) {
+      throw new CardError(CardErrorCode.INVALID_ARGUMENT, `A management key for algorithm ${algorithm} must be ${spec?.keyLength ?? '16, 24 or 32'} bytes`);
+    }
+    await this.send(cmd.setManagementKey(algorithm, key, requireTouch));
   }
 
   /** Generates a key pair in `slot` on the card and returns its SubjectPublicKeyInfo DER. Needs management-key authentication. */
