@@ -9,6 +9,7 @@ type Group = () => Promise<{ run(args: readonly string[]): Promise<number> }>;
 const GROUPS: Readonly<Record<string, { readonly load: Group; readonly summary: string }>> = {
   // Each issue adds its group here, e.g.:
   // card: { load: () => import('../bridge/cli/card.js'), summary: 'software PIV card: serve it to PC/SC' },
+  ca: { load: () => import('../server/ca/cli.js'), summary: 'certificate authority: init, serve, service, issue, invalidate, status' },
   card: { load: () => import('../bridge/cli/card.js'), summary: 'software PIV card: init, status, serve it to PC/SC (vpcd)' },
   ca: { load: () => import('../server/ca/cli.js'), summary: 'certificate authority: init, serve, service, issue, invalidate, status' },
 };
