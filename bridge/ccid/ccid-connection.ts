@@ -46,10 +46,15 @@ function checked<K extends RdrToPcMessage['type']>(reply: RdrToPcMessage, kind: 
   return reply;
 }
 
-/** True for errors that mean the card or reader is already gone: nothing left to power down. */
+/** True for errors that mean the card or reader is already gone or closed: nothing left to power down. */
 function isGone(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === CardErrorCode.CARD_REMOVED || code === CardErrorCode.NO_CARD || code === CardErrorCode.READER_UNPLUGGED;
+  return (
+    code === CardErrorCode.CARD_REMOVED ||
+    code === CardErrorCode.NO_CARD ||
+    code === CardErrorCode.READER_UNPLUGGED ||
+    code === CardErrorCode.CONNECTION_CLOSED
+  );
 }
 
 /** The bPowerSelect values to try, in order (§6.1.1; §5.1 dwFeatures "Automatic ICC voltage selection"). */
@@ -112,6 +117,11 @@ export class CcidCardConnection implements CardConnection {
   /** Called by the reader when NotifySlotChange reports the card gone: later commands fail at once. */
   markRemoved(): void {
     this.removed = true;
+  }
+
+  /** Called by the reader when a newer connection powered the card up again: this one is over. */
+  supersede(): void {
+    this.closed = true;
   }
 
   /** Sends one command APDU and returns the response APDU (data ‖ SW1 SW2). */

@@ -187,6 +187,27 @@ describe('CCID driver: card events (§6.3.1)', () => {
     await reader.close();
   });
 
+  it('clears a stalled interrupt endpoint and keeps delivering events', async () => {
+    const { reader, device } = await openRig();
+    const removed = new Promise<void>((resolve) => reader.onCardEvent((event) => event.type === 'card-removed' && resolve()));
+    device.stallInterrupt(2);
+    device.injectInterrupt(Uint8Array.of(0x50, 0x01)); // "still present": wakes the pending transfer, no event
+    device.removeCard();
+    await removed;
+    assert.equal(device.stats.interruptTransfers, 4, 'the pending transfer, two stalled ones, and the one that got the removal');
+    await reader.close();
+  });
+
+  it('stops listening with a notification error when the interrupt endpoint keeps stalling', async () => {
+    const { reader, device } = await openRig();
+    const failed = new Promise<CcidReaderEvent>((resolve) => reader.onCardEvent((event) => event.type === 'notification-error' && resolve(event)));
+    device.stallInterrupt(1000);
+    device.injectInterrupt(Uint8Array.of(0x50, 0x03)); // wakes the pending transfer; the next ones stall
+    const event = await failed;
+    assert.equal(event.type === 'notification-error' && event.error.code, CcidErrorCode.CCID_READER_ERROR);
+    await reader.close();
+  });
+
   it('reports a malformed notification as an event and keeps listening', async () => {
     const { reader, device, card } = await openRig();
     const events: CcidReaderEvent[] = [];

@@ -87,6 +87,17 @@ describe('CCID driver: opening a reader', () => {
     await assert.rejects(connection.transmit(SELECT), { code: CardErrorCode.CONNECTION_CLOSED });
   });
 
+  it('ends an older connection when a newer one powers the card up again', async () => {
+    const { reader } = await openRig();
+    const first = await reader.connect();
+    const second = await reader.connect();
+    await assert.rejects(first.transmit(SELECT), { code: CardErrorCode.CONNECTION_CLOSED });
+    assert.deepEqual(await second.transmit(SELECT), Uint8Array.of(...CANNED_FCI, 0x90, 0x00));
+    await first.close();
+    await second.close();
+    await reader.close();
+  });
+
   it('rejects connect with NO_CARD when the slot is empty', async () => {
     const { reader } = await openRig({ empty: true });
     assert.equal(await reader.slotStatus(), 'absent');

@@ -9,7 +9,7 @@
  */
 import { type KyotsuError } from '../../src/errors.js';
 import { CardErrorCode } from '../../src/card-errors.js';
-import { cardError, protocolError } from './ccid-errors.js';
+import { cardError, protocolError, readerError } from './ccid-errors.js';
 import { powerOn, type CcidCardConnection } from './ccid-connection.js';
 import { exchangeLevel, type CcidDescriptor, type ExchangeLevel } from './ccid-descriptor.js';
 import { decodeInterrupt } from './ccid-interrupt.js';
@@ -164,7 +164,12 @@ export class CcidReader {
         await guarded('claimInterface', device, name, ms, () => device.selectAlternateInterface(iface.interfaceNumber, iface.alternateSetting));
       }
       const reader = new CcidReader(device, iface, level, options);
-      await reader.start();
+      try {
+        await reader.start();
+      } catch (error) {
+        await reader.close();
+        throw error;
+      }
       return reader;
     } catch (error) {
       await CcidReader.undoOpen(device, openedHere, claimed);
@@ -253,6 +258,8 @@ export class CcidReader {
         if (options.closeReader) await this.close();
       },
     );
+    // Power-on reset the card (§6.1.1): an older connection's session on it is gone.
+    this.connection?.supersede();
     this.connection = connection;
     this.cardPresent = true;
     return connection;
@@ -316,6 +323,7 @@ export class CcidReader {
 
   /** Reads RDR_to_PC_NotifySlotChange / HardwareError from the interrupt endpoint until closed (§6.3). */
   private async listen(endpoint: number, packetSize: number): Promise<void> {
+    let failures = 0;
     while (!this.closing && !this.pipe.failed) {
       let result: USBInTransferResult;
       try {
@@ -328,8 +336,30 @@ export class CcidReader {
         else this.emit({ type: 'notification-error', error: mapped });
         return;
       }
-      if (result.status !== 'ok' || !result.data || result.data.byteLength === 0) continue;
+      if (result.status !== 'ok') {
+        // A stalled or babbling interrupt pipe: clear the halt and retry a few times, then stop listening.
+        if (++failures > 3 || !(await this.clearInterruptHalt(endpoint))) {
+          this.emit({
+            type: 'notification-error',
+            error: readerError(`the interrupt endpoint of ${this.name} keeps failing (${result.status}); card events stop`, { reader: this.name }),
+          });
+          return;
+        }
+        continue;
+      }
+      failures = 0;
+      if (!result.data || result.data.byteLength === 0) continue;
       this.onInterrupt(new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength));
+    }
+  }
+
+  private async clearInterruptHalt(endpoint: number): Promise<boolean> {
+    try {
+      await withTimeout(this.device.clearHalt('in', endpoint), this.options.transferTimeoutMs ?? 10_000, 'clearHalt', this.name);
+      return true;
+    } catch (error) {
+      this.emit({ type: 'notification-error', error: mapUsbError(error, 'transferIn', this.name, this.device) });
+      return false;
     }
   }
 

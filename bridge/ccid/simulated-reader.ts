@@ -175,6 +175,7 @@ export class SimulatedCcidReader implements USBDevice {
   private unplugged = false;
   private configured = true;
   private dropReplies = 0;
+  private interruptStalls = 0;
   private replyMutator: ((message: Uint8Array) => Uint8Array) | undefined;
 
   constructor(options: SimulatedCcidReaderOptions = {}) {
@@ -245,6 +246,11 @@ export class SimulatedCcidReader implements USBDevice {
   /** The next `count` bulk-IN messages are never sent (a reader that stops answering). */
   dropNextReplies(count = 1): void {
     this.dropReplies += count;
+  }
+
+  /** The next `count` interrupt-IN transfers end with status 'stall' (a halted endpoint). */
+  stallInterrupt(count: number): void {
+    this.interruptStalls += count;
   }
 
   /** The next bulk-IN message goes through `mutate` first (a reader with a bug). */
@@ -458,6 +464,10 @@ export class SimulatedCcidReader implements USBDevice {
     const interrupt = endpointNumber === (SimEndpoint.INTERRUPT_IN & 0x0f);
     if (interrupt) this.stats.interruptTransfers++;
     else this.stats.bulkInTransfers++;
+    if (interrupt && this.interruptStalls > 0) {
+      this.interruptStalls--;
+      return { status: 'stall' };
+    }
     if (!interrupt) await this.latency();
     const endpoint = interrupt ? this.interruptIn : this.bulkIn;
     return new Promise<USBInTransferResult>((resolve, reject) => {
