@@ -81,11 +81,27 @@ function base64Field(record: Record<string, unknown>, name: string): Uint8Array 
 }
 
 /**
- * Reads a token from its JSON text (string or UTF-8 bytes). Throws `AuthError`:
- * `TOKEN_TOO_LARGE`, `TOKEN_MALFORMED`, `TOKEN_DUPLICATE_KEY`, `TOKEN_FORMAT_UNSUPPORTED`,
- * `TOKEN_ALGORITHM_UNSUPPORTED` — checked in that order.
+ * A token's JSON after the checks every token format shares: size (≤ 10 KB), UTF-8, strict JSON (no repeated
+ * member names), an object whose five common members are strings, certificate and signature decoded from
+ * standard base64. `format` and `algorithm` are NOT checked yet; `members` keeps the whole object so a
+ * format can read its own further members (`kyotsu-batch:1` reads `leaf`).
  */
-export function parseAuthToken(input: string | Uint8Array): ParsedAuthToken {
+export interface TokenEnvelope {
+  readonly format: string;
+  /** `algorithm` as written, not yet checked against the allow-list. */
+  readonly algorithm: string;
+  readonly certificate: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly appVersion: string;
+  /** Every member of the token object, as parsed (unknown members included). */
+  readonly members: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The shared first step of reading any token format. Throws `AuthError`: `TOKEN_TOO_LARGE`,
+ * `TOKEN_MALFORMED`, `TOKEN_DUPLICATE_KEY`.
+ */
+export function readTokenEnvelope(input: string | Uint8Array): TokenEnvelope {
   const text = decodeText(input);
   let value: unknown;
   try {
@@ -105,17 +121,48 @@ export function parseAuthToken(input: string | Uint8Array): ParsedAuthToken {
   }
   const certificate = base64Field(record, 'unverifiedCertificate');
   const signature = base64Field(record, 'signature');
-  const format = record.format as string;
+  return {
+    format: record.format as string,
+    algorithm: record.algorithm as string,
+    certificate,
+    signature,
+    appVersion: record.appVersion as string,
+    members: record,
+  };
+}
+
+/** The allow-list check (`TOKEN_ALGORITHM_UNSUPPORTED` otherwise), shared by every token format. */
+export function requireTokenAlgorithm(algorithm: string): TokenAlgorithm {
+  if (!isTokenAlgorithm(algorithm)) {
+    throw new AuthError(AuthErrorCode.TOKEN_ALGORITHM_UNSUPPORTED, 'token algorithm is not one of ES256, ES384, ES512, PS256, RS256', {
+      algorithm: algorithm.slice(0, 20),
+    });
+  }
+  return algorithm;
+}
+
+/** True when `format` is `web-eid:1` with some minor version (what `parseAuthToken` accepts). */
+export function isWebEidFormat(format: string): boolean {
+  return FORMAT_PATTERN.test(format);
+}
+
+/** The `web-eid:1.x` checks on an envelope: format, then algorithm allow-list. */
+export function parseAuthTokenEnvelope(envelope: TokenEnvelope): ParsedAuthToken {
+  const { format } = envelope;
   if (!FORMAT_PATTERN.test(format)) {
     throw new AuthError(AuthErrorCode.TOKEN_FORMAT_UNSUPPORTED, 'token format is not web-eid:1.x', { format: format.slice(0, 40) });
   }
-  const algorithm = record.algorithm;
-  if (!isTokenAlgorithm(algorithm)) {
-    throw new AuthError(AuthErrorCode.TOKEN_ALGORITHM_UNSUPPORTED, 'token algorithm is not one of ES256, ES384, ES512, PS256, RS256', {
-      algorithm: (algorithm as string).slice(0, 20),
-    });
-  }
-  return { format, algorithm, certificate, signature, appVersion: record.appVersion as string };
+  const algorithm = requireTokenAlgorithm(envelope.algorithm);
+  return { format, algorithm, certificate: envelope.certificate, signature: envelope.signature, appVersion: envelope.appVersion };
+}
+
+/**
+ * Reads a token from its JSON text (string or UTF-8 bytes). Throws `AuthError`:
+ * `TOKEN_TOO_LARGE`, `TOKEN_MALFORMED`, `TOKEN_DUPLICATE_KEY`, `TOKEN_FORMAT_UNSUPPORTED`,
+ * `TOKEN_ALGORITHM_UNSUPPORTED` — checked in that order.
+ */
+export function parseAuthToken(input: string | Uint8Array): ParsedAuthToken {
+  return parseAuthTokenEnvelope(readTokenEnvelope(input));
 }
 
 /** The JSON text of a token, members in the order of the Web eID specification's example. */

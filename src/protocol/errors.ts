@@ -77,6 +77,23 @@ export const AuthErrorCode = {
   DISCOVERY_MALFORMED: 'DISCOVERY_MALFORMED',
   /** A `/.well-known/kyotsu` document has a version this code does not know. */
   DISCOVERY_VERSION_UNSUPPORTED: 'DISCOVERY_VERSION_UNSUPPORTED',
+
+  // Batch login (`kyotsu-batch:1`, docs/batch-login.md). A batch signature that does not verify for this
+  // relying party's origin and nonce — another origin, another nonce, a leaf replayed from another service,
+  // a tampered sibling path — is TOKEN_SIGNATURE_INVALID, as for single tokens: the root is recomputed from
+  // the service's own origin and nonce, so none of these can be told apart from a bad signature.
+  /**
+   * The batch token's `leaf` is missing or not an object, its `salt` is not standard base64 of 32 bytes, or
+   * its `index` is not a non-negative integer addressing a leaf of a tree as deep as `path` is long.
+   */
+  BATCH_LEAF_MALFORMED: 'BATCH_LEAF_MALFORMED',
+  /**
+   * The batch token's `leaf.path` is not an array of standard base64 hashes of the algorithm's hash length,
+   * or its length (the tree's depth) is outside the format's range (4 to 8).
+   */
+  BATCH_PATH_INVALID: 'BATCH_PATH_INVALID',
+  /** The logins given to the batch builder are unusable: none, more than 256, or one origin twice. */
+  BATCH_INPUT_INVALID: 'BATCH_INPUT_INVALID',
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 

@@ -75,7 +75,11 @@ export async function buildAuthToken(input: BuildAuthTokenInput): Promise<AuthTo
   };
 }
 
-function normaliseSignature(algorithm: TokenAlgorithm, signature: TokenSignature): Uint8Array {
+/**
+ * The signature as a token carries it: ECDSA DER → raw r‖s (RFC 7518 §3.4), raw checked for its length.
+ * Throws `TOKEN_SIGNATURE_MALFORMED`. Shared with the batch builder (src/protocol/batch/builder.ts).
+ */
+export function normaliseSignature(algorithm: TokenAlgorithm, signature: TokenSignature): Uint8Array {
   const profile = ALGORITHM_PROFILES[algorithm];
   if (profile.kind !== 'ecdsa') {
     if (signature.encoding !== 'raw') throw new AuthError(AuthErrorCode.TOKEN_SIGNATURE_MALFORMED, `${algorithm} signature must be raw bytes`);
