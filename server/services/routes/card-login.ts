@@ -80,6 +80,10 @@ export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonl
       serial = String(error.details.serial);
       qualifiedAtCa = false;
     }
+    // Check-omitted mode: the CA was not asked, so the CA's invalidation notices are what refuses.
+    if (ctx.db.prepare('SELECT 1 FROM invalidated_serials WHERE serial = ?').get(serial)) {
+      throw refusal(new AuthError(AuthErrorCode.CERTIFICATE_REVOKED, 'the CA has invalidated this certificate'));
+    }
     const user = ctx.users.bySerial(serial);
     // In ca-check mode the CA's list is authoritative: a serial it does not list here never logs anyone in.
     if (user && !qualifiedAtCa) ctx.users.dropSerial(serial);

@@ -27,6 +27,7 @@ export function noticeRoutes(ctx: ServiceContext, webhookSecret: () => string | 
     const record = ctx.db.transaction(() => {
       const fresh = ctx.db.prepare('INSERT OR IGNORE INTO processed_notices (id, received_at) VALUES (?, ?)').run(event.id, Date.now()).changes > 0;
       const dropped = fresh ? ctx.users.dropSerial(event.serial!) : false;
+      ctx.db.prepare('INSERT OR IGNORE INTO invalidated_serials (serial, invalidated_at) VALUES (?, ?)').run(event.serial!.toLowerCase(), String(event.invalidatedAt ?? ''));
       return { fresh, dropped };
     });
     const { fresh, dropped } = record();

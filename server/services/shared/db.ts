@@ -46,6 +46,10 @@ CREATE TABLE IF NOT EXISTS passkeys (
   transports TEXT NOT NULL DEFAULT '[]',
   created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS invalidated_serials (
+  serial TEXT PRIMARY KEY,
+  invalidated_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS processed_notices (
   id TEXT PRIMARY KEY,
   received_at INTEGER NOT NULL
