@@ -116,13 +116,31 @@ function fromPkijs(root: Asn1Node): pkijs.Certificate {
   }
 }
 
+const parsedCache = new Map<string, ParsedCertificate>();
+/** Parsed certificates kept (least recently used dropped first): anchors and intermediates repeat. */
+const PARSED_CACHE_LIMIT = 512;
+
 /**
  * Parses a DER certificate. Throws `PathFailure(CERTIFICATE_MALFORMED)` when it is not a well-formed
  * RFC 5280 certificate (trailing bytes, mismatched signature algorithms, duplicate or undecodable
- * extensions, extensions in a v1/v2 certificate).
+ * extensions, extensions in a v1/v2 certificate). Parsing is a pure function of the bytes, so results
+ * are memoised by SHA-256; the returned object must be treated as immutable.
  */
 export function parseCertificate(input: Uint8Array): ParsedCertificate {
-  const der = new Uint8Array(input);
+  const id = createHash('sha256').update(input).digest('hex');
+  const cached = parsedCache.get(id);
+  if (cached) {
+    parsedCache.delete(id);
+    parsedCache.set(id, cached);
+    return cached;
+  }
+  const parsed = parseUncached(new Uint8Array(input), id);
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value ?? '');
+  parsedCache.set(id, parsed);
+  return parsed;
+}
+
+function parseUncached(der: Uint8Array, id: string): ParsedCertificate {
   const root = parseDer(der, 'certificate');
   const [tbsNode, outerAlgorithm, signatureNode, extra] = sequence(root, 'certificate');
   if (!tbsNode || !outerAlgorithm || !signatureNode || extra) malformed('certificate');
@@ -151,7 +169,7 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
   const signatureValue = signatureBits(signatureNode, 'signatureValue');
   return {
     der,
-    id: createHash('sha256').update(der).digest('hex'),
+    id,
     version,
     serial: integerFromBytes(contents(serialNode, 'serialNumber'), 'serialNumber'),
     issuer,

@@ -96,8 +96,7 @@ function parseEntries(crl: pkijs.CertificateRevocationList, indirect: boolean, i
   return { entries, unusable };
 }
 
-function parse(input: Uint8Array, index: number): ParsedCrl {
-  const der = new Uint8Array(input);
+function parse(der: Uint8Array, id: string): Omit<ParsedCrl, 'index'> {
   const root = parseDer(der, 'CRL');
   const [tbsNode, outerAlgorithm, signatureNode, extra] = sequence(root, 'CRL');
   if (!tbsNode || !outerAlgorithm || !signatureNode || extra) malformed('CRL');
@@ -124,8 +123,7 @@ function parse(input: Uint8Array, index: number): ParsedCrl {
   const akiExtension = extensions.get(Oid.authorityKeyIdentifier);
   const signature = signatureBits(signatureNode, 'CRL signatureValue');
   return {
-    index,
-    id: createHash('sha256').update(der).digest('hex'),
+    id,
     tbs: encoding(tbsNode),
     signatureAlgorithm: parseAlgorithmId(outerAlgorithm, 'CRL signatureAlgorithm'),
     signature: signature.bits,
@@ -143,10 +141,27 @@ function parse(input: Uint8Array, index: number): ParsedCrl {
   };
 }
 
-/** Parses the `index`th CRL of the input. Throws `PathFailure(CRL_INVALID)` if it is not a well-formed CRL. */
+const parsedCache = new Map<string, Omit<ParsedCrl, 'index'>>();
+/** Parsed CRLs kept (least recently used dropped first): the same CRLs come with every validation. */
+const PARSED_CACHE_LIMIT = 64;
+
+/**
+ * Parses the `index`th CRL of the input. Throws `PathFailure(CRL_INVALID)` if it is not a well-formed
+ * CRL. Parsing is a pure function of the bytes, so results are memoised by SHA-256.
+ */
 export function parseCrl(der: Uint8Array, index: number): ParsedCrl {
+  const id = createHash('sha256').update(der).digest('hex');
+  const cached = parsedCache.get(id);
+  if (cached) {
+    parsedCache.delete(id);
+    parsedCache.set(id, cached);
+    return { ...cached, index };
+  }
   try {
-    return parse(der, index);
+    const parsed = parse(new Uint8Array(der), id);
+    if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value ?? '');
+    parsedCache.set(id, parsed);
+    return { ...parsed, index };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new PathFailure(PathCode.CRL_INVALID, `CRL #${index + 1} is not a well-formed CRL: ${message}`);

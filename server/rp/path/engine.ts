@@ -83,7 +83,8 @@ async function run(input: EngineInput): Promise<EngineResult> {
   });
   return {
     ok: true,
-    path: [path.anchor.der, ...path.certificates.map((c) => c.der)],
+    // Copies: the parsed certificates are memoised and must not be reachable for mutation.
+    path: [path.anchor.der, ...path.certificates.map((c) => c.der)].map((der) => der.slice()),
     userConstrainedPolicySet: output.userConstrainedPolicySet,
   };
 }
