@@ -7,9 +7,6 @@
 /** TCP port of virtual reader 0. */
 export const VPCD_BASE_PORT = 35963;
 
-/** Readers the Debian vpcd driver opens (ports 35963 and 35964). */
-export const VPCD_READER_COUNT = 2;
-
 /** Host vpcd listens on for the cards (it binds every interface; the card connects over loopback). */
 export const VPCD_DEFAULT_HOST = '127.0.0.1';
 
