@@ -122,13 +122,13 @@ describe('fuzz: CCID reader messages', () => {
     const device = new SimulatedCcidReader({ card });
     const open = async (): Promise<{ reader: CcidReader; transmit: (apdu: Uint8Array) => Promise<Uint8Array> }> => {
       if (!card.powered && !device.cardPresent) device.insertCard(card);
-      const reader = await CcidReader.open(device, { transferTimeoutMs: 20 });
+      const reader = await CcidReader.open(device, { transferTimeoutMs: 100 });
       const connection = await reader.connect();
       return { reader, transmit: (apdu) => connection.transmit(apdu) };
     };
     let rig = await open();
     const outcomes = new Map<string, number>();
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 150; i++) {
       const echo = Uint8Array.of(0x00, 0xee, 0x00, 0x00, 2, i & 0xff, 0x42);
       device.corruptNextReply((message) => mutate(message, random));
       let outcome: string;

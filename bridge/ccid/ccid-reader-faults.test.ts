@@ -91,7 +91,7 @@ describe('CCID driver: faults', () => {
   });
 
   it('never hangs on a reader that stops answering: TRANSPORT_TIMEOUT, and the device is closed', async () => {
-    const { reader, device } = await openRig({ reader: { transferTimeoutMs: 50 } });
+    const { reader, device } = await openRig({ reader: { transferTimeoutMs: 250 } });
     const connection = await reader.connect();
     device.dropNextReplies(1);
     await assert.rejects(connection.transmit(SELECT), { code: CardErrorCode.TRANSPORT_TIMEOUT });
@@ -101,7 +101,7 @@ describe('CCID driver: faults', () => {
   });
 
   it('bounds a command that only ever gets time extensions by the command timeout', async () => {
-    const { reader, device } = await openRig({ timeExtensions: () => Infinity, timeExtensionIntervalMs: 5, reader: { commandTimeoutMs: 100 } });
+    const { reader, device } = await openRig({ timeExtensions: () => Infinity, timeExtensionIntervalMs: 5, reader: { commandTimeoutMs: 300 } });
     const connection = await reader.connect();
     await assert.rejects(connection.transmit(ECHO), { code: CardErrorCode.TRANSPORT_TIMEOUT });
     assert.ok(reader.stats.timeExtensions > 0, 'time extensions arrived until the deadline');
