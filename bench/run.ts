@@ -13,6 +13,7 @@ type Bench = () => Promise<{ run(): Promise<BenchTable[]> }>;
 /** Every benchmark, by name. Add a line when a benchmark lands. */
 const BENCHES: Readonly<Record<string, Bench>> = {
   softcard: () => import('./softcard.js'),
+  ccid: () => import('./ccid.js'),
   'card-apdu': () => import('./card-apdu.js'),
 };
 

@@ -39,7 +39,7 @@ button.primary, a.button { display: inline-block; margin-top: 1rem; background: 
 button.secondary { margin-top: 1rem; background: #fff; color: var(--accent); border: 1px solid var(--accent); border-radius: .375rem; padding: .55rem 1rem; font: inherit; cursor: pointer; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #e5e7eb; }
-td.amount { text-align: right; font-variant-numeric: tabular-nums; }
+.amount { text-align: right; font-variant-numeric: tabular-nums; }
 .balance { font-size: 2rem; font-weight: 700; }
 .muted { color: #6b7280; font-size: .9rem; }
 .regions { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
