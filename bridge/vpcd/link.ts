@@ -10,7 +10,7 @@ import { type IccCard } from '../transport/card-connection.js';
 import { encodeFrame, FrameDecoder } from './frame.js';
 import { VpcdError, VpcdErrorCode } from './errors.js';
 import { type VpcdLog } from './log.js';
-import { traceExchange, type ApduTrace } from './redact.js';
+import { ApduRedactor, type ApduTrace } from './redact.js';
 
 /** vpcd control codes (vsmartcard vpcd.h: VPCD_CTRL_OFF/ON/RESET/ATR). */
 export const VpcdControl = {
@@ -38,6 +38,7 @@ export interface VpcdLinkOptions {
 /** The card side of one vpcd connection. Feed it received bytes; it answers through `send`. */
 export class VpcdLink {
   private readonly decoder = new FrameDecoder();
+  private readonly redactor = new ApduRedactor();
   private queue: Promise<void> = Promise.resolve();
   private atr: Uint8Array | undefined;
   private powered = false;
@@ -131,7 +132,7 @@ export class VpcdLink {
       failure = new VpcdError(VpcdErrorCode.VPCD_CARD_FAILED, `card failed: ${cause.message}`, { cause: code });
     }
     this.options.send(frame);
-    const trace = traceExchange(command, response);
+    const trace = this.redactor.trace(command, response);
     this.options.onExchange?.(trace);
     this.options.log('debug', `apdu ${trace.command} -> ${trace.responseLength} bytes ${trace.sw}`);
     if (failure) throw new VpcdError(failure.code, `${failure.message} (command ${trace.command})`, { ...failure.details });

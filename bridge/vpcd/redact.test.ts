@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex } from '../../src/bytes.js';
-import { describeCommand, traceExchange } from './redact.js';
+import { ApduRedactor, describeCommand, traceExchange } from './redact.js';
 
 describe('APDU redaction for logs', () => {
   const secretBearing: [string, string][] = [
@@ -42,5 +42,19 @@ describe('APDU redaction for logs', () => {
       { ins: 0xf8, response: '01020304', responseLength: 4, sw: '9000' },
     );
     assert.equal(traceExchange(fromHex('00ca0000'), Uint8Array.of(0x6d)).sw, '----');
+  });
+
+  it('keeps every link of a chained secret hidden, and stops hiding when the chain ends', () => {
+    const redactor = new ApduRedactor();
+    const ok = Uint8Array.of(0x90, 0x00);
+    // PUT DATA of printed information (YubiKey PIN-protected management key), split over two commands.
+    const first = redactor.trace(fromHex('10db3fff0a5c035fc109530c88030102'), ok);
+    const last = redactor.trace(fromHex('00db3fff0403040506'), ok);
+    const next = redactor.trace(fromHex('00db3fff0a5c035fc10a53027000'), ok);
+    assert.deepEqual([first.command, last.command, next.command], [
+      '10DB3FFF <12 bytes redacted>',
+      '00DB3FFF <5 bytes redacted>',
+      '00DB3FFF0A5C035FC10A53027000',
+    ]);
   });
 });

@@ -67,14 +67,17 @@ function hexUpper(bytes: Uint8Array): string {
 }
 
 /** Describes a command APDU in hex, with a secret-bearing body replaced by its length. */
-export function describeCommand(command: Uint8Array): string {
+export function describeCommand(command: Uint8Array, sensitive = commandIsSensitive(command)): string {
   // A 4- or 5-byte APDU (case 1 or 2, ISO/IEC 7816-4 §5.1) has no data field: nothing to hide.
-  if (command.length <= 5 || !commandIsSensitive(command)) return hexUpper(command);
+  if (command.length <= 5 || !sensitive) return hexUpper(command);
   return `${hexUpper(command.subarray(0, 4))} <${command.length - 4} bytes redacted>`;
 }
 
-/** Describes one exchange for a trace or debug log; never contains a PIN, PUK or key. */
-export function traceExchange(command: Uint8Array, response: Uint8Array): ApduTrace {
+/**
+ * Describes one exchange for a trace or debug log; never contains a PIN, PUK or key. `sensitive` overrides
+ * the decision for the command body (see `ApduRedactor` for chained commands).
+ */
+export function traceExchange(command: Uint8Array, response: Uint8Array, sensitive = commandIsSensitive(command)): ApduTrace {
   const data = response.length >= 2 ? response.subarray(0, response.length - 2) : new Uint8Array(0);
   const sw = response.length >= 2 ? hexUpper(response.subarray(response.length - 2)) : '----';
   return {
@@ -82,9 +85,27 @@ export function traceExchange(command: Uint8Array, response: Uint8Array): ApduTr
     ins: command[1] ?? 0,
     p1: command[2] ?? 0,
     p2: command[3] ?? 0,
-    command: describeCommand(command),
+    command: describeCommand(command, sensitive),
     responseLength: data.length,
     response: data.length > 0 && responseIsSensitive(command) ? `<${data.length} bytes redacted>` : hexUpper(data),
     sw,
   };
+}
+
+/**
+ * Describes a stream of exchanges, keeping a chained command's secret hidden in every link: once a chain
+ * (CLA bit 0x10, ISO/IEC 7816-4 §5.1.1.1) starts with a sensitive command, the following commands with the
+ * same INS are redacted too, up to and including the last one (CLA bit clear).
+ */
+export class ApduRedactor {
+  private sensitiveChainIns: number | undefined;
+
+  /** Describes one exchange, as `traceExchange` does, continuing any sensitive chain. */
+  trace(command: Uint8Array, response: Uint8Array): ApduTrace {
+    const ins = command[1];
+    const chained = ((command[0] ?? 0) & 0x10) !== 0;
+    const sensitive = (this.sensitiveChainIns !== undefined && ins === this.sensitiveChainIns) || commandIsSensitive(command);
+    this.sensitiveChainIns = chained && sensitive ? ins : undefined;
+    return traceExchange(command, response, sensitive);
+  }
 }
