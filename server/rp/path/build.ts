@@ -44,8 +44,8 @@ export function asFailure(error: unknown): PathFailure {
 /**
  * Builds paths from `target` to one of `anchors` through `context.pool` and resolves with the result
  * of the first path `tryPath` accepts. If none is accepted, throws the most relevant failure: one from
- * a complete path first (the first tried), then a signature or algorithm failure met while building,
- * then "no path".
+ * a complete path first (the first tried), then a certificate none of whose same-named candidate
+ * issuers signed it (bad signature or unsupported algorithm), then "no path".
  */
 export async function buildPath<T>(target: ParsedCertificate, anchors: readonly ParsedCertificate[], context: ValidationContext, tryPath: TryPath<T>): Promise<T> {
   let best: { failure: PathFailure; rank: number } | undefined;
@@ -56,21 +56,21 @@ export async function buildPath<T>(target: ParsedCertificate, anchors: readonly 
   const anchorIds = new Set(anchors.map((a) => a.id));
   const pool = context.pool.filter((c) => !anchorIds.has(c.id));
 
-  // Does `issuer` sign `child`? Failures become notes; only validity of the signature prunes here.
-  const signs = async (child: ParsedCertificate, issuer: ParsedCertificate): Promise<boolean> => {
+  // Does `issuer` sign `child`? Errors are returned, to be noted only if no candidate signs `child`.
+  const signs = async (child: ParsedCertificate, issuer: ParsedCertificate): Promise<PathFailure | undefined> => {
     try {
-      if (await context.verify(child, child.id, issuer)) return true;
-      note(new PathFailure(PathCode.SIGNATURE_INVALID, `the signature on the certificate for "${nameToString(child.subject)}" does not verify with the key of "${nameToString(issuer.subject)}"`), false);
+      if (await context.verify(child, child.id, issuer)) return undefined;
+      return new PathFailure(PathCode.SIGNATURE_INVALID, `the signature on the certificate for "${nameToString(child.subject)}" does not verify with the key of "${nameToString(issuer.subject)}"`);
     } catch (error) {
-      note(asFailure(error), false);
+      return asFailure(error);
     }
-    return false;
   };
 
   // chain: target first, each next element the issuer of the previous.
   const search = async (chain: readonly ParsedCertificate[]): Promise<{ value: T } | undefined> => {
     const current = chain[chain.length - 1];
     if (!current) return undefined;
+    context.step();
     const anchorCandidates = anchors.filter((a) => namesEqual(a.subject, current.issuer)).sort(byHint(current));
     const poolCandidates = chain.length > MAX_INTERMEDIATES ? [] : pool
       .filter((c) => namesEqual(c.subject, current.issuer))
@@ -83,8 +83,16 @@ export async function buildPath<T>(target: ParsedCertificate, anchors: readonly 
         : new PathFailure(PathCode.NO_PATH, `no issuer certificate or trust anchor named "${nameToString(current.issuer)}" was found`), false);
       return undefined;
     }
+    // A same-named candidate that did not sign `current` is only worth reporting when none did.
+    const signatureFailures: PathFailure[] = [];
+    let signed = false;
     for (const anchor of anchorCandidates) {
-      if (!(await signs(current, anchor))) continue;
+      const failure = await signs(current, anchor);
+      if (failure) {
+        signatureFailures.push(failure);
+        continue;
+      }
+      signed = true;
       try {
         return { value: await tryPath({ anchor, certificates: [...chain].reverse() }) };
       } catch (error) {
@@ -92,10 +100,16 @@ export async function buildPath<T>(target: ParsedCertificate, anchors: readonly 
       }
     }
     for (const issuer of poolCandidates) {
-      if (!(await signs(current, issuer))) continue;
+      const failure = await signs(current, issuer);
+      if (failure) {
+        signatureFailures.push(failure);
+        continue;
+      }
+      signed = true;
       const found = await search([...chain, issuer]);
       if (found) return found;
     }
+    if (!signed && signatureFailures[0]) note(signatureFailures[0], false);
     return undefined;
   };
 

@@ -9,7 +9,9 @@ import { PathFailure } from './failure.js';
 import { verifySignature } from './signature.js';
 
 /** Upper bound on signature verifications in one call, so hostile inputs cannot make it unbounded. */
-export const SIGNATURE_BUDGET = 2000;
+export const SIGNATURE_BUDGET = 1000;
+/** Upper bound on path-building steps (issuer look-ups) in one call, for the same reason. */
+export const STEP_BUDGET = 1000;
 
 /** Thrown when `SIGNATURE_BUDGET` is exhausted: ends the whole validation, never just one branch. */
 export class BudgetExhausted extends PathFailure {
@@ -22,6 +24,7 @@ export class BudgetExhausted extends PathFailure {
 export class ValidationContext {
   private readonly signatures = new Map<string, Promise<boolean>>();
   private verifications = 0;
+  private steps = 0;
   /** Revocation results already established, by certificate id (see revocation.ts). */
   readonly revocationResults = new Map<string, Promise<void>>();
   /** Certificates whose revocation status is being determined right now (cycle guard). */
@@ -36,6 +39,11 @@ export class ValidationContext {
     /** Whether §6.3 CRL checking is performed. */
     readonly checkRevocation: boolean,
   ) {}
+
+  /** Counts one path-building step; throws `BudgetExhausted` past `STEP_BUDGET`. */
+  step(): void {
+    if (++this.steps > STEP_BUDGET) throw new BudgetExhausted();
+  }
 
   /**
    * Verifies `signed` (identified by `signedId`) with `issuer`'s public key, once per pair.

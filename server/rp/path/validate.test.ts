@@ -95,6 +95,26 @@ describe('validateCertificatePath', () => {
     assert.equal(codeOf(await validateCertificatePath(input({ trustAnchors: [] }))), PathCode.NO_PATH);
   });
 
+  it('gives up on a hostile mesh of cross-certificates instead of searching without end', async () => {
+    // Seven CAs, all named "Mesh CA", each certifying every other: thousands of candidate paths.
+    const keys = await Promise.all([0, 1, 2, 3, 4, 5, 6].map(() => makeKey('P-256')));
+    const selfSigned = await Promise.all(keys.map((key) => issue({ subject: 'Mesh CA', key, ca: true })));
+    const cross: Issued[] = [];
+    for (const [i, key] of keys.entries()) {
+      for (const [j, signer] of selfSigned.entries()) if (i !== j) cross.push(await issue({ subject: 'Mesh CA', key, issuer: signer, ca: true }));
+    }
+    const meshLeaf = await issue({ subject: 'Mesh Leaf', issuer: selfSigned[0] });
+    const result = await validateCertificatePath(input({ leaf: meshLeaf.der, intermediates: cross.map((c) => c.der), revocation: 'none' }));
+    assert.ok(!result.ok && result.code === PathCode.NO_PATH && result.message.includes('gave up'), result.ok ? 'OK' : result.message);
+  });
+
+  it('reports a dead end, not the signature of a same-named CA that did not issue the certificate', async () => {
+    const rekeyed = await issue({ subject: 'Kyotsu Test Issuing CA', issuer: await issue({ subject: 'Unknown Root', ca: true }), key: issuing.key, ca: true });
+    const otherKey = await issue({ subject: 'Kyotsu Test Issuing CA', issuer: root, ca: true });
+    const result = await validateCertificatePath(input({ intermediates: [otherKey.der, rekeyed.der], revocation: 'none' }));
+    assert.equal(codeOf(result), PathCode.NO_PATH);
+  });
+
   it('reports a forged signature as SIGNATURE_INVALID', async () => {
     const impostor = await issue({ subject: 'Kyotsu Test Issuing CA', issuer: root, ca: true });
     const forged = await issue({ subject: 'Hanako Yamada', issuer: impostor });
