@@ -34,17 +34,19 @@ export type EngineResult =
   | { readonly ok: true; readonly path: Uint8Array[]; readonly userConstrainedPolicySet: readonly string[] }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
+function parseOne(der: unknown, label: string): ParsedCertificate {
+  if (!(der instanceof Uint8Array)) fail(PathCode.INPUT_INVALID, `${label} is not a Uint8Array`);
+  try {
+    return parseCertificate(der);
+  } catch (error) {
+    if (error instanceof PathFailure) throw new PathFailure(error.code, `${label}: ${error.message}`);
+    throw error;
+  }
+}
+
 function parseAll(list: readonly Uint8Array[] | undefined, role: string): ParsedCertificate[] {
-  if (!Array.isArray(list)) fail(PathCode.INPUT_INVALID, `${role} must be an array of DER certificates`);
-  return list.map((der, index) => {
-    if (!(der instanceof Uint8Array)) fail(PathCode.INPUT_INVALID, `${role} #${index + 1} is not a Uint8Array`);
-    try {
-      return parseCertificate(der);
-    } catch (error) {
-      if (error instanceof PathFailure) throw new PathFailure(error.code, `${role} #${index + 1}: ${error.message}`);
-      throw error;
-    }
-  });
+  if (!Array.isArray(list)) fail(PathCode.INPUT_INVALID, `${role}s must be an array of DER certificates`);
+  return list.map((der, index) => parseOne(der, `${role} #${index + 1}`));
 }
 
 function policyInputs(policy: EngineInput['policy']): PolicyInputs {
@@ -63,8 +65,7 @@ async function run(input: EngineInput): Promise<EngineResult> {
   if (typeof input !== 'object' || input === null) fail(PathCode.INPUT_INVALID, 'the input must be an object');
   if (!(input.time instanceof Date) || Number.isNaN(input.time.getTime())) fail(PathCode.INPUT_INVALID, 'time must be a valid Date');
   if (input.revocation !== undefined && input.revocation !== 'crl' && input.revocation !== 'none') fail(PathCode.INPUT_INVALID, "revocation must be 'crl' or 'none'");
-  const [leaf] = parseAll([input.leaf], 'leaf certificate');
-  if (!leaf) return fail(PathCode.INPUT_INVALID, 'leaf is missing');
+  const leaf = parseOne(input.leaf, 'leaf certificate');
   const intermediates = parseAll(input.intermediates, 'intermediate certificate');
   const anchors = parseAll(input.trustAnchors, 'trust anchor');
   if (anchors.length === 0) fail(PathCode.NO_PATH, 'no trust anchors were given');

@@ -110,7 +110,8 @@ async function determineStatus(certificate: ParsedCertificate, issuer: ParsedCer
       const signer = await crlSigner(crl, issuer, anchor, context, problems); // (f), (g)
       if (!signer) continue;
       const delta = await deltaFor(crl, signer, context); // (a), (c), (h)
-      // (a)(1): an out-of-date complete CRL is usable only with a current delta CRL.
+      // (a)(1): an out-of-date complete CRL is usable only with a current delta CRL. A CRL without
+      // nextUpdate (§5.1.2.5 leaves its handling open) is taken as current.
       if (!delta && crl.nextUpdate !== undefined && crl.nextUpdate < context.time) {
         problems.push(`${crlLabel(crl)} is out of date (nextUpdate ${crl.nextUpdate.toISOString()})`);
         continue;
