@@ -1,50 +1,23 @@
 /**
  * Crash safety: a CA process killed with SIGKILL in the middle of a load of issue and qualify calls,
  * restarted on the same store, has lost no acknowledged record and holds no half-written one.
- *
- * The child runs as `node --import tsx crash-server.ts` (what `npx tsx` does, minus the wrapper
- * processes) so that SIGKILL reaches the CA process itself rather than a launcher.
+ * The CA runs in a child process (testing/ca-process.ts) so SIGKILL hits it mid-write.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fromBase64, toBase64, toHex } from '../../src/bytes.js';
 import { parseCertificate } from '../../src/pki/certificate.js';
 import { buildCsr, generateEcKeyPair } from '../../src/pki/csr-builder.js';
 import { initKeyStore } from './keys/key-store.js';
 import { registerService, type ServiceCredentials } from './service-registry.js';
 import { openStore } from './store/open-store.js';
+import { startCaProcess, type CaProcess } from './testing/ca-process-handle.js';
 import { BACKENDS, createTestStore, HOLDER } from './testing/fixture.js';
 
-const ENTRY = join(import.meta.dirname, 'testing', 'crash-server.ts');
 const PASSPHRASE = 'crash test passphrase';
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly exited: Promise<NodeJS.Signals | number | null>;
-  readonly stderr: () => string;
-}
-
-async function startChild(env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const match = /^READY (\S+)$/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then((status) => reject(new Error(`CA child exited (${String(status)}) before it was ready:\n${stderr}`)));
-  });
-  return { process: child, url, exited, stderr: () => stderr };
-}
 
 async function call(url: string, token: string, method: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
@@ -60,7 +33,7 @@ for (const backend of BACKENDS) {
     it('SIGKILL mid-load loses no acknowledged record and leaves no half-written one', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'kyotsu-crash-'));
       const { store: setupStore, url: storeUrl, dispose } = await createTestStore(backend);
-      const children: Child[] = [];
+      const children: CaProcess[] = [];
       try {
         await initKeyStore(join(dir, 'keys'), PASSPHRASE, { curve: 'P-256' });
         const credentials: Record<string, ServiceCredentials> = {};
@@ -71,7 +44,7 @@ for (const backend of BACKENDS) {
         const env = { KYOTSU_CA_DIR: join(dir, 'keys'), KYOTSU_CA_PASSPHRASE: PASSPHRASE, KYOTSU_CA_STORE: storeUrl };
         const csrs = await Promise.all(Array.from({ length: 200 }, async () => toBase64(await buildCsr({ keyPair: await generateEcKeyPair() }))));
 
-        const first = await startChild(env);
+        const first = await startCaProcess(env);
         children.push(first);
         const issued = new Map<string, string>(); // serial → base64 DER, acknowledged with 201
         const qualified = new Set<string>(); // serials bank-b was acknowledged on
@@ -114,7 +87,7 @@ for (const backend of BACKENDS) {
         assert.ok(issued.size >= 40, `the load got going (${issued.size} issued)`);
         assert.ok(inFlightAtKill > 0, 'the CA was killed with requests in flight');
 
-        const second = await startChild(env);
+        const second = await startCaProcess(env);
         children.push(second);
         const store = await openStore(storeUrl);
         try {
@@ -159,12 +132,7 @@ for (const backend of BACKENDS) {
           await store.close();
         }
       } finally {
-        for (const child of children) {
-          if (child.process.exitCode === null && child.process.signalCode === null) {
-            child.process.kill('SIGTERM');
-            await child.exited;
-          }
-        }
+        for (const child of children) await child.stop();
         await rm(dir, { recursive: true, force: true });
         await dispose();
       }

@@ -221,6 +221,18 @@ export class SqliteStore implements CaStore {
     this.db.pragma('busy_timeout = 5000');
   }
 
+  /** Prepared statements, compiled once per SQL text. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private audit(at: Date, actor: Actor, action: string, serial: string | null, before: JsonValue | null, after: JsonValue | null): void {
     this.db
       .prepare('INSERT INTO audit_log (at, actor, action, serial, before, after) VALUES (?, ?, ?, ?, ?, ?)')
@@ -228,7 +240,7 @@ export class SqliteStore implements CaStore {
   }
 
   private services(serial: string): string[] {
-    return (this.db.prepare('SELECT service_id FROM available_services WHERE serial = ? ORDER BY service_id').all(serial) as { service_id: string }[]).map(
+    return (this.prepare('SELECT service_id FROM available_services WHERE serial = ? ORDER BY service_id').all(serial) as { service_id: string }[]).map(
       (row) => row.service_id,
     );
   }
@@ -237,8 +249,8 @@ export class SqliteStore implements CaStore {
     return settle(() => {
       this.db.transaction(() => {
         this.db.exec(SCHEMA);
-        const row = this.db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-        if (!row) this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+        const row = this.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+        if (!row) this.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
         else if (row.version > SCHEMA_VERSION) throw new CaServerError(CaServerErrorCode.CA_STORE_SCHEMA_UNSUPPORTED, `store schema ${row.version} is newer than ${SCHEMA_VERSION}`);
       }).immediate();
     });
@@ -253,7 +265,7 @@ export class SqliteStore implements CaStore {
   insertService(service: ServiceRecord, actor: Actor): Promise<void> {
     return settle(() => {
       this.db.transaction(() => {
-        const existing = this.db.prepare('SELECT 1 FROM services WHERE id = ?').get(service.id);
+        const existing = this.prepare('SELECT 1 FROM services WHERE id = ?').get(service.id);
         if (existing) throw new KyotsuError(CaErrorCode.SERVICE_EXISTS, `service '${service.id}' is already registered`);
         this.db
           .prepare(
@@ -278,21 +290,21 @@ export class SqliteStore implements CaStore {
 
   getService(id: string): Promise<ServiceRecord | null> {
     return settle(() => {
-      const row = this.db.prepare('SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined;
+      const row = this.prepare('SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined;
       return row ? toService(row) : null;
     });
   }
 
   findServiceByTokenId(tokenId: string): Promise<ServiceRecord | null> {
     return settle(() => {
-      const row = this.db.prepare('SELECT * FROM services WHERE token_id = ?').get(tokenId) as ServiceRow | undefined;
+      const row = this.prepare('SELECT * FROM services WHERE token_id = ?').get(tokenId) as ServiceRow | undefined;
       return row ? toService(row) : null;
     });
   }
 
   listServices(): Promise<ServiceRecord[]> {
     return settle(() => {
-      return (this.db.prepare('SELECT * FROM services ORDER BY id').all() as ServiceRow[]).map(toService);
+      return (this.prepare('SELECT * FROM services ORDER BY id').all() as ServiceRow[]).map(toService);
     });
   }
 
@@ -319,7 +331,7 @@ export class SqliteStore implements CaStore {
             record.issuedBy,
             Buffer.from(record.der),
           );
-        this.db.prepare('INSERT INTO available_services (serial, service_id, added_at) VALUES (?, ?, ?)').run(record.serial, record.issuedBy, record.issuedAt.getTime());
+        this.prepare('INSERT INTO available_services (serial, service_id, added_at) VALUES (?, ?, ?)').run(record.serial, record.issuedBy, record.issuedAt.getTime());
         this.audit(record.issuedAt, actor, AuditAction.CERTIFICATE_ISSUE, record.serial, null, certificateAuditValue(record, [record.issuedBy]));
       }).immediate();
     });
@@ -327,14 +339,14 @@ export class SqliteStore implements CaStore {
 
   getCertificate(serial: string): Promise<CertificateRecord | null> {
     return settle(() => {
-      const row = this.db.prepare('SELECT * FROM certificates WHERE serial = ?').get(serial) as CertificateRow | undefined;
+      const row = this.prepare('SELECT * FROM certificates WHERE serial = ?').get(serial) as CertificateRow | undefined;
       return row ? toCertificate(row) : null;
     });
   }
 
   countCertificates(): Promise<{ valid: number; invalidated: number }> {
     return settle(() => {
-      const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM certificates GROUP BY status').all() as { status: string; n: number }[];
+      const rows = this.prepare('SELECT status, COUNT(*) AS n FROM certificates GROUP BY status').all() as { status: string; n: number }[];
       const count = (status: string): number => rows.find((row) => row.status === status)?.n ?? 0;
       return { valid: count('valid'), invalidated: count('invalidated') };
     });
@@ -343,7 +355,7 @@ export class SqliteStore implements CaStore {
   qualify(serial: string, serviceId: string, actor: Actor, at: Date): Promise<QualifyOutcome> {
     return settle(() => {
       const outcome = this.db.transaction((): QualifyOutcome => {
-        const row = this.db.prepare('SELECT status FROM certificates WHERE serial = ?').get(serial) as { status: string } | undefined;
+        const row = this.prepare('SELECT status FROM certificates WHERE serial = ?').get(serial) as { status: string } | undefined;
         if (!row) return { kind: 'not-found' };
         if (row.status !== 'valid') return { kind: 'invalidated' };
         const before = this.services(serial);
@@ -361,10 +373,10 @@ export class SqliteStore implements CaStore {
   prohibit(serial: string, serviceId: string, actor: Actor, at: Date): Promise<ProhibitOutcome> {
     return settle(() => {
       const outcome = this.db.transaction((): ProhibitOutcome => {
-        const row = this.db.prepare('SELECT status FROM certificates WHERE serial = ?').get(serial);
+        const row = this.prepare('SELECT status FROM certificates WHERE serial = ?').get(serial);
         if (!row) return { kind: 'not-found' };
         const before = this.services(serial);
-        const removed = this.db.prepare('DELETE FROM available_services WHERE serial = ? AND service_id = ?').run(serial, serviceId).changes;
+        const removed = this.prepare('DELETE FROM available_services WHERE serial = ? AND service_id = ?').run(serial, serviceId).changes;
         const after = removed ? this.services(serial) : before;
         this.audit(at, actor, AuditAction.CERTIFICATE_PROHIBIT, serial, { services: before }, { services: after });
         return { kind: removed ? 'removed' : 'unchanged', services: after };
@@ -376,7 +388,7 @@ export class SqliteStore implements CaStore {
   listAvailableServices(serial: string): Promise<string[] | null> {
     return settle(() => {
       const result = this.db.transaction(() => {
-        const row = this.db.prepare('SELECT 1 FROM certificates WHERE serial = ?').get(serial);
+        const row = this.prepare('SELECT 1 FROM certificates WHERE serial = ?').get(serial);
         return row ? this.services(serial) : null;
       })();
       return result;
@@ -403,7 +415,7 @@ export class SqliteStore implements CaStore {
   invalidate(serial: string, reason: RevocationReason, actor: Actor, at: Date, body: InvalidationBody): Promise<InvalidateOutcome> {
     return settle(() => {
       const outcome = this.db.transaction((): InvalidateOutcome => {
-        const row = this.db.prepare('SELECT * FROM certificates WHERE serial = ?').get(serial) as CertificateRow | undefined;
+        const row = this.prepare('SELECT * FROM certificates WHERE serial = ?').get(serial) as CertificateRow | undefined;
         if (!row) return { kind: 'not-found' };
         const before = toCertificate(row);
         const services = this.services(serial);
@@ -414,13 +426,13 @@ export class SqliteStore implements CaStore {
         this.db
           .prepare("UPDATE certificates SET status = 'invalidated', invalidated_at = ?, invalidation_reason = ? WHERE serial = ?")
           .run(at.getTime(), reason, serial);
-        this.db.prepare('UPDATE crl_state SET generation = generation + 1 WHERE id = 1').run();
+        this.prepare('UPDATE crl_state SET generation = generation + 1 WHERE id = 1').run();
         const after: CertificateRecord = { ...before, status: 'invalidated', invalidatedAt: at, invalidationReason: reason };
-        const targets = this.db.prepare('SELECT id, webhook_url FROM services WHERE webhook_url IS NOT NULL ORDER BY id').all() as {
+        const targets = this.prepare('SELECT id, webhook_url FROM services WHERE webhook_url IS NOT NULL ORDER BY id').all() as {
           id: string;
           webhook_url: string;
         }[];
-        const insert = this.db.prepare(
+        const insert = this.prepare(
           'INSERT INTO webhook_outbox (id, service_id, url, body, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)',
         );
         const deliveries: string[] = [];
@@ -451,7 +463,7 @@ export class SqliteStore implements CaStore {
 
   getCrlState(): Promise<CrlState> {
     return settle(() => {
-      const row = this.db.prepare('SELECT * FROM crl_state WHERE id = 1').get() as {
+      const row = this.prepare('SELECT * FROM crl_state WHERE id = 1').get() as {
         generation: number;
         last_number: number;
         published_number: number | null;
@@ -480,8 +492,8 @@ export class SqliteStore implements CaStore {
   reserveCrl(): Promise<CrlReservation> {
     return settle(() => {
       const reservation = this.db.transaction((): CrlReservation => {
-        this.db.prepare('UPDATE crl_state SET last_number = last_number + 1 WHERE id = 1').run();
-        const row = this.db.prepare('SELECT generation, last_number FROM crl_state WHERE id = 1').get() as { generation: number; last_number: number };
+        this.prepare('UPDATE crl_state SET last_number = last_number + 1 WHERE id = 1').run();
+        const row = this.prepare('SELECT generation, last_number FROM crl_state WHERE id = 1').get() as { generation: number; last_number: number };
         return { number: row.last_number, generation: row.generation, revoked: this.revoked() };
       }).immediate();
       return reservation;
@@ -504,8 +516,8 @@ export class SqliteStore implements CaStore {
     return settle(() => {
       const rows = (
         filter.serial === undefined
-          ? this.db.prepare('SELECT * FROM audit_log ORDER BY id').all()
-          : this.db.prepare('SELECT * FROM audit_log WHERE serial = ? ORDER BY id').all(filter.serial)
+          ? this.prepare('SELECT * FROM audit_log ORDER BY id').all()
+          : this.prepare('SELECT * FROM audit_log WHERE serial = ? ORDER BY id').all(filter.serial)
       ) as { id: number; at: number; actor: Actor; action: string; serial: string | null; before: string | null; after: string | null }[];
       return rows.map((row) => ({
         id: row.id,
@@ -528,7 +540,7 @@ export class SqliteStore implements CaStore {
              WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?`,
           )
           .all(now.getTime(), limit) as (OutboxRow & { webhook_secret: string })[];
-        const lease = this.db.prepare('UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?');
+        const lease = this.prepare('UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?');
         for (const row of rows) lease.run(leaseUntil.getTime(), row.id);
         return rows.map((row) => ({ ...toDelivery(row), webhookSecret: row.webhook_secret }));
       }).immediate();
@@ -538,19 +550,19 @@ export class SqliteStore implements CaStore {
 
   markDelivered(id: string, at: Date): Promise<void> {
     return settle(() => {
-      this.db.prepare('UPDATE webhook_outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(at.getTime(), id);
+      this.prepare('UPDATE webhook_outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(at.getTime(), id);
     });
   }
 
   markDeliveryFailed(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void> {
     return settle(() => {
-      this.db.prepare('UPDATE webhook_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?').run(attempts, nextAttemptAt.getTime(), error.slice(0, 500), id);
+      this.prepare('UPDATE webhook_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?').run(attempts, nextAttemptAt.getTime(), error.slice(0, 500), id);
     });
   }
 
   listDeliveries(): Promise<OutboxDelivery[]> {
     return settle(() => {
-      return (this.db.prepare('SELECT * FROM webhook_outbox ORDER BY created_at, id').all() as OutboxRow[]).map(toDelivery);
+      return (this.prepare('SELECT * FROM webhook_outbox ORDER BY created_at, id').all() as OutboxRow[]).map(toDelivery);
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
- * A CA process for the crash test: starts the CA from a key store and a store URL given in the
- * environment and prints `READY <url>` once it listens. The test kills it with SIGKILL mid-load.
+ * A CA in its own process (the crash test kills it, the benchmark loads it): starts the CA from a key
+ * store and a store URL given in the environment and prints `READY <url>` once it listens.
  *
  *   KYOTSU_CA_DIR          key store directory
  *   KYOTSU_CA_PASSPHRASE   its passphrase
