@@ -1,0 +1,36 @@
+/**
+ * MV3 lifetime. Chrome stops an idle extension service worker after 30 s; Firefox suspends an idle event
+ * page. A login can wait far longer than that for the holder (PIN window, consent window, "insert your
+ * card"), so the pages that wait hold a runtime port named `kyotsu-keepalive` to the background and post
+ * on it every 20 s (options/send.ts `holdKeepAlive`; the content script does the same while a page request
+ * is pending). Each message an extension port delivers resets the worker's idle timer (Chrome 110+), so
+ * the worker lives exactly as long as someone waits.
+ *
+ * If the worker is stopped anyway (browser update, crash), everything in memory is gone — pending
+ * operations, PIN dialogs, the PIN cache — and the Web Lock it held is released by the browser. The ports
+ * disconnect, so the waiting pages report `BACKGROUND_RESTARTED` at once instead of hanging, and a late
+ * PIN submission to the new worker gets `PROMPT_NOT_FOUND`.
+ */
+import { type ExtensionIdentity } from './router.js';
+
+/** The port name the waiting pages use. */
+export const KEEPALIVE_PORT = 'kyotsu-keepalive';
+
+/** The parts of a runtime port used here. */
+export interface PortLike {
+  readonly name: string;
+  readonly sender?: { readonly id?: string | undefined } | undefined;
+  disconnect(): void;
+  readonly onMessage: { addListener(listener: (message: unknown) => void): void };
+}
+
+/** Handles `runtime.onConnect`: keeps our own keep-alive ports, drops anything else. Returns true when kept. */
+export function acceptKeepAlivePort(port: PortLike, identity: ExtensionIdentity): boolean {
+  if (port.name !== KEEPALIVE_PORT || port.sender?.id !== identity.id) {
+    port.disconnect();
+    return false;
+  }
+  // Receiving the message is the point (it resets the idle timer); there is nothing to answer.
+  port.onMessage.addListener(() => undefined);
+  return true;
+}

@@ -1,0 +1,126 @@
+/**
+ * The result types of the extension message protocol (src/messages.ts): what each request resolves to
+ * when it succeeds. Plain JSON shapes only, so they survive `runtime.sendMessage` and `postMessage`.
+ */
+
+/** Where the extension reaches the card. */
+export type CardSourceKind = 'software' | 'webusb' | 'native';
+/** Every card source, for validation and for the options page. */
+export const CARD_SOURCE_KINDS: readonly CardSourceKind[] = ['software', 'webusb', 'native'];
+
+/** Key algorithms a page may ask the card to generate for enrollment (SP 800-78-4 Table 3-1). */
+export type EnrollAlgorithm = 'ES256' | 'ES384' | 'RS256';
+/** Every enroll algorithm, for validation. */
+export const ENROLL_ALGORITHMS: readonly EnrollAlgorithm[] = ['ES256', 'ES384', 'RS256'];
+
+/** The common certificate as a page receives it (with the holder's consent). */
+export interface CertificateView {
+  /** Base64 DER. */
+  readonly certificate: string;
+  /** The same certificate as PEM. */
+  readonly pem: string;
+  /** Serial number, lower-case hex. */
+  readonly serial: string;
+  /** Subject distinguished name in RFC 4514 form. */
+  readonly subject: string;
+  readonly issuer: string;
+  /** notAfter, ISO 8601. */
+  readonly notAfter: string;
+}
+
+/** A participating service as the options page lists it. */
+export interface ProviderView {
+  readonly origin: string;
+  readonly serviceId: string;
+  readonly displayName: string;
+  /** `pending` until the user approves it; only approved providers get automatic login and the certificate. */
+  readonly status: 'pending' | 'approved';
+  /** First and last time (ms since epoch) a tab navigated to it. */
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+/** User settings (storage.local). */
+export interface Settings {
+  /** PIN cache idle lifetime in minutes; 0 turns the cache off. */
+  readonly pinCacheMinutes: number;
+  readonly cardSource: CardSourceKind;
+  /** The paired WebUSB reader, when one is paired. */
+  readonly usbDevice: UsbDeviceId | null;
+  /** Log in automatically on navigation to an approved provider. */
+  readonly autoLogin: boolean;
+}
+
+/** Identifies a paired USB reader across sessions (WebUSB gives no stable id beyond these). */
+export interface UsbDeviceId {
+  readonly vendorId: number;
+  readonly productId: number;
+  readonly serialNumber: string | null;
+  readonly productName: string | null;
+}
+
+/** One card operation in the activity log. */
+export interface ActivityEntry {
+  /** ms since epoch. */
+  readonly time: number;
+  readonly origin: string | null;
+  readonly service: string | null;
+  /** Serial (hex) of the certificate used, when known. */
+  readonly serial: string | null;
+  readonly operation: 'authenticate' | 'enroll' | 'write-certificate' | 'change-pin' | 'unblock-pin';
+  /** `ok`, or the stable error code it failed with. */
+  readonly result: string;
+  readonly automatic: boolean;
+}
+
+/** What the options page shows about the card. */
+export interface CardStatus {
+  readonly source: CardSourceKind;
+  readonly present: boolean;
+  /** PIN tries left (null when unknown, e.g. no card). */
+  readonly pinRetries: number | null;
+  readonly certificate: { readonly serial: string; readonly subject: string; readonly notAfter: string } | null;
+}
+
+/** What the PIN window shows. Never contains the PIN. */
+export interface PinPromptView {
+  readonly origin: string | null;
+  readonly serviceName: string | null;
+  readonly purpose: 'authenticate' | 'enroll' | 'write-certificate' | 'card-status';
+  readonly retriesLeft: number | null;
+}
+
+/** The answer to a PIN submission, after the card checked it. */
+export type PinSubmitResult =
+  | { readonly outcome: 'accepted' }
+  | { readonly outcome: 'wrong'; readonly retriesLeft: number }
+  | { readonly outcome: 'blocked' };
+
+/** What a consent window asks about. */
+export interface ConsentView {
+  readonly origin: string;
+  readonly serviceName: string | null;
+  /** `provider`: let this service use the card (log in, read the certificate); `enroll`: replace the card's key. */
+  readonly kind: 'provider' | 'enroll';
+}
+
+/** What the content script learns about its page's origin when it starts. */
+export interface PageHello {
+  /** The origin publishes a valid discovery document. Non-participating pages get no page API at all. */
+  readonly participating: boolean;
+  readonly approved: boolean;
+  readonly serviceName: string | null;
+  /** From the discovery document (same origin as the page): where `data-kyotsu-login` gets a challenge and posts the token. */
+  readonly challengeEndpoint: string | null;
+  readonly loginEndpoint: string | null;
+}
+
+/**
+ * A status notice the background sends to a tab's content script while that tab waits, so the page can
+ * say what is happening. `operationId` lets a cancel name the operation.
+ */
+export type Notice =
+  | { readonly kind: 'card-busy'; readonly operationId: string }
+  | { readonly kind: 'insert-card'; readonly operationId: string }
+  | { readonly kind: 'pin-requested'; readonly operationId: string }
+  | { readonly kind: 'cleared'; readonly operationId: string };
