@@ -2,6 +2,8 @@
  * `AuthTokenVerifier`: verifyAuthToken with the relying party's configuration held once and a warm cache
  * of validated intermediate CAs (verify/intermediate-cache.ts). One instance per service process.
  */
+import { type VerifiedAnyAuthToken, verifyAnyAuthTokenWith } from './batch/verify-any-auth-token.js';
+import { verifyBatchAuthTokenWith } from './batch/verify-batch-auth-token.js';
 import { validateCertificatePath } from './path/validate.js';
 import { type RevocationOption } from './revocation/options.js';
 import { IntermediateCache, type IntermediateCacheOptions } from './verify/intermediate-cache.js';
@@ -46,6 +48,16 @@ export class AuthTokenVerifier {
   /** Verifies `token` against the challenge this browser was given (already consumed). Same result and codes as `verifyAuthToken`. */
   verify(token: string | Uint8Array, challengeNonce: string): Promise<VerifiedAuthToken> {
     return verifyAuthTokenWith(this.cache.validator, token, this.optionsFor(challengeNonce));
+  }
+
+  /** Verifies a `kyotsu-batch:1` token (docs/batch-login.md). Same result and codes as `verifyBatchAuthToken`. */
+  verifyBatch(token: string | Uint8Array, challengeNonce: string): Promise<VerifiedAuthToken> {
+    return verifyBatchAuthTokenWith(this.cache.validator, token, this.optionsFor(challengeNonce));
+  }
+
+  /** Verifies a single (`web-eid:1.x`) or batch (`kyotsu-batch:1.x`) token, dispatching on its format. */
+  verifyAny(token: string | Uint8Array, challengeNonce: string): Promise<VerifiedAnyAuthToken> {
+    return verifyAnyAuthTokenWith(this.cache.validator, token, this.optionsFor(challengeNonce));
   }
 
   /** Throws `VERIFIER_CONFIG_INVALID` / `ORIGIN_MALFORMED` now rather than at the first login. */

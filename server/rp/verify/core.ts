@@ -12,12 +12,17 @@
  *
  * (Step 2 decodes the certificate because the key-type match needs the key; a certificate that is not DER
  * is therefore reported there, as CERTIFICATE_MALFORMED.)
+ *
+ * Steps 2–7 are `verifyParsedTokenWith`, shared with the batch format (server/rp/batch/): a
+ * `kyotsu-batch:1` token runs the same steps in the same order, only step 1 reads its leaf too and step 7's
+ * message is the batch signed data rebuilt from the relying party's own origin and nonce.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type * as pkijs from 'pkijs';
 import { bytesEqual } from '../../../src/bytes.js';
 import { parseAuthToken } from '../../../src/protocol/auth-token.js';
 import { assertChallengeNonce } from '../../../src/protocol/challenge.js';
+import { type TokenAlgorithm } from '../../../src/protocol/algorithms.js';
 import { AuthError, AuthErrorCode } from '../../../src/protocol/errors.js';
 import { algorithmFitsKey, publicKeyKind } from '../../../src/protocol/key-algorithm.js';
 import { isOriginSerialization } from '../../../src/protocol/origin.js';
@@ -129,13 +134,26 @@ async function checkRevocation(
   }
 }
 
-/** verifyAuthToken with the path validator passed in (the public entry points choose it). */
-export async function verifyAuthTokenWith(validatePath: PathValidator, token: string | Uint8Array, options: VerifyAuthTokenOptions): Promise<VerifiedAuthToken> {
-  checkOptions(options);
-  const now = options.now ?? new Date();
+/** A token after step 1, whatever its format: what steps 2–7 need. */
+export interface ParsedTokenSignature {
+  readonly algorithm: TokenAlgorithm;
+  /** DER of `unverifiedCertificate`. */
+  readonly certificate: Uint8Array;
+  readonly signature: Uint8Array;
+}
 
-  // 1. Size, JSON shape, format, algorithm allow-list.
-  const parsed = parseAuthToken(token);
+/**
+ * Steps 2–7 for a token that passed step 1. `signedData` computes the message the signature must verify
+ * over, from the relying party's OWN origin and nonce; it runs only after every certificate check passed.
+ * The caller has run `checkOptions`.
+ */
+export async function verifyParsedTokenWith(
+  validatePath: PathValidator,
+  parsed: ParsedTokenSignature,
+  options: VerifyAuthTokenOptions,
+  signedData: () => Promise<Uint8Array>,
+): Promise<VerifiedAuthToken> {
+  const now = options.now ?? new Date();
 
   // 2. Certificate, and the algorithm must fit its key (RFC 7518 §3.3–3.5).
   const cert = parseCertificate(parsed.certificate);
@@ -167,9 +185,19 @@ export async function verifyAuthTokenWith(validatePath: PathValidator, token: st
   await checkRevocation(options.revocation, { cert, der: parsed.certificate, path: pathResult.path, serial, options, now, validatePath });
 
   // 7. The signature, over the relying party's own origin and nonce (Web eID: never values from the token).
-  const signedData = await tokenSignedData(parsed.algorithm, options.origin, options.challengeNonce);
-  if (!verifyTokenSignature(parsed.algorithm, publicKey, signedData, parsed.signature)) {
+  if (!verifyTokenSignature(parsed.algorithm, publicKey, await signedData(), parsed.signature)) {
     throw new AuthError(AuthErrorCode.TOKEN_SIGNATURE_INVALID, `the ${parsed.algorithm} signature does not verify for this origin and challenge`);
   }
   return { certificate: parsed.certificate, subject: certificateSubject(cert), serial };
+}
+
+/** verifyAuthToken with the path validator passed in (the public entry points choose it). */
+export async function verifyAuthTokenWith(validatePath: PathValidator, token: string | Uint8Array, options: VerifyAuthTokenOptions): Promise<VerifiedAuthToken> {
+  checkOptions(options);
+
+  // 1. Size, JSON shape, format, algorithm allow-list.
+  const parsed = parseAuthToken(token);
+
+  // 2–7, the signature over H(origin) ‖ H(nonce).
+  return verifyParsedTokenWith(validatePath, parsed, options, () => tokenSignedData(parsed.algorithm, options.origin, options.challengeNonce));
 }
