@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import * as pkijs from 'pkijs';
 import { PivSession } from '../../bridge/piv/session.js';
 import { SoftPivCard } from '../../bridge/softcard/soft-piv-card.js';
 import { connectDirect } from '../../bridge/transport/direct.js';
@@ -16,7 +17,6 @@ import { preferredAlgorithm, publicKeyKind } from '../../src/protocol/key-algori
 import { buildAuthToken, type TokenSigner } from '../../src/protocol/token-builder.js';
 import { ChallengeService } from './challenge/service.js';
 import { verifyLogin } from './login.js';
-import { parseCertificate } from './token/certificate.js';
 import { createTestPki, issueTestCertificate, type TestPki } from './test-support/test-pki.js';
 import { AuthTokenVerifier } from './verifier.js';
 
@@ -59,7 +59,7 @@ describe('a token signed by the software card through PivSession verifies with v
   for (const [name, pivAlgorithm, forced] of cases) {
     it(name, async () => {
       const { piv, certificate } = await provisionedCard(pivAlgorithm);
-      const algorithm = forced ?? preferredAlgorithm(publicKeyKind(parseCertificate(certificate).subjectPublicKeyInfo));
+      const algorithm = forced ?? preferredAlgorithm(publicKeyKind(pkijs.Certificate.fromBER(Uint8Array.from(certificate)).subjectPublicKeyInfo));
       assert.ok(algorithm);
       const challenges = new ChallengeService();
       const verifier = new AuthTokenVerifier({ origin: ORIGIN, trustAnchors: [pki.root.der], intermediates: [pki.intermediate.der], revocation: 'none' });

@@ -52,14 +52,13 @@ export async function generateTestKey(spec: KeySpec = 'P-256'): Promise<TestKey>
   return { spec, privateKey: pair.privateKey, publicKey: pair.publicKey, nodePrivateKey: createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }) };
 }
 
-/** An X.501 name with a CN (and optionally an O). */
+/** An X.501 name: optionally O, then CN, each its own RDN (pkijs would put a flat list in one SET). */
 export function testName(commonName: string, organization?: string): pkijs.RelativeDistinguishedNames {
-  const name = new pkijs.RelativeDistinguishedNames();
-  if (organization !== undefined) {
-    name.typesAndValues.push(new pkijs.AttributeTypeAndValue({ type: OID.organization, value: new asn1js.Utf8String({ value: organization }) }));
-  }
-  name.typesAndValues.push(new pkijs.AttributeTypeAndValue({ type: OID.commonName, value: new asn1js.Utf8String({ value: commonName }) }));
-  return name;
+  const rdn = (type: string, value: string): asn1js.Set =>
+    new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value: new asn1js.Utf8String({ value }) }).toSchema()] });
+  const rdns = [...(organization === undefined ? [] : [rdn(OID.organization, organization)]), rdn(OID.commonName, commonName)];
+  // Parsed back from DER so pkijs keeps this exact encoding when it re-encodes the name.
+  return pkijs.RelativeDistinguishedNames.fromBER(new asn1js.Sequence({ value: rdns }).toBER(false));
 }
 
 /** DER BIT STRING of KeyUsage: named bits, trailing zero bits dropped (X.690 §11.2.2). */

@@ -17,20 +17,20 @@
  * `kyotsu-batch:1` token runs the same steps in the same order, only step 1 reads its leaf too and step 7's
  * message is the batch signed data rebuilt from the relying party's own origin and nonce.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import type * as pkijs from 'pkijs';
+import * as pkijs from 'pkijs';
 import { bytesEqual } from '../../../src/bytes.js';
 import { parseAuthToken } from '../../../src/protocol/auth-token.js';
 import { assertChallengeNonce } from '../../../src/protocol/challenge.js';
 import { type TokenAlgorithm } from '../../../src/protocol/algorithms.js';
 import { AuthError, AuthErrorCode } from '../../../src/protocol/errors.js';
-import { algorithmFitsKey, publicKeyKind } from '../../../src/protocol/key-algorithm.js';
+import { algorithmFitsKey } from '../../../src/protocol/key-algorithm.js';
 import { isOriginSerialization } from '../../../src/protocol/origin.js';
 import { tokenSignedData } from '../../../src/protocol/signed-data.js';
 import { checkAtCa } from '../revocation/ca-check.js';
 import { checkOcsp } from '../revocation/ocsp.js';
 import { type RevocationOption } from '../revocation/options.js';
-import { certificateSubject, checkUsage, checkValidity, parseCertificate, serialHex } from '../token/certificate.js';
+import { type ParsedCertificate } from '../path/certificate.js';
+import { certificateSubject, checkUsage, checkValidity, keyKind, parseCertificate, publicKeyOf, serialHex } from '../token/certificate.js';
 import { verifyTokenSignature } from '../token/signature.js';
 import { type PathValidationResult, type PathValidator, type VerifiedAuthToken, type VerifyAuthTokenOptions } from './types.js';
 
@@ -72,28 +72,22 @@ function pathFailure(result: Extract<PathValidationResult, { ok: false }>): Auth
   return new AuthError(AuthErrorCode.CERTIFICATE_UNTRUSTED, `no valid path to a trust anchor: ${result.message}`, details);
 }
 
-function publicKeyOf(cert: pkijs.Certificate): KeyObject {
-  const spki = Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false));
-  try {
-    return createPublicKey({ key: spki, format: 'der', type: 'spki' });
-  } catch (error) {
-    throw new AuthError(AuthErrorCode.CERTIFICATE_MALFORMED, `certificate public key is not usable: ${(error as Error).message}`);
-  }
+function pkijsCertificate(der: Uint8Array): pkijs.Certificate {
+  return pkijs.Certificate.fromBER(Uint8Array.from(der));
 }
 
-async function issuerOnPath(leaf: pkijs.Certificate, leafDer: Uint8Array, path: readonly Uint8Array[]): Promise<pkijs.Certificate> {
+// The path is [anchor, …, leaf]: the leaf's issuer is the certificate before it.
+function issuerOnPath(leaf: ParsedCertificate, path: readonly Uint8Array[]): Uint8Array {
   for (const der of path) {
-    if (bytesEqual(der, leafDer)) continue;
-    const candidate = parseCertificate(der);
-    if (candidate.subject.isEqual(leaf.issuer)) return candidate;
+    if (bytesEqual(der, leaf.der)) continue;
+    if (parseCertificate(der).subject.key === leaf.issuer.key) return der;
   }
-  await Promise.resolve();
   throw new AuthError(AuthErrorCode.REVOCATION_CHECK_FAILED, 'OCSP: the issuer is not on the validated path; configure revocation.issuer');
 }
 
 async function checkRevocation(
   revocation: RevocationOption,
-  context: { cert: pkijs.Certificate; der: Uint8Array; path: readonly Uint8Array[]; serial: string; options: VerifyAuthTokenOptions; now: Date; validatePath: PathValidator },
+  context: { cert: ParsedCertificate; path: readonly Uint8Array[]; serial: string; options: VerifyAuthTokenOptions; now: Date; validatePath: PathValidator },
 ): Promise<void> {
   if (revocation === 'none') return;
   switch (revocation.type) {
@@ -108,10 +102,11 @@ async function checkRevocation(
         ...(revocation.timeoutMs === undefined ? {} : { timeoutMs: revocation.timeoutMs }),
       });
     case 'ocsp': {
-      const issuer = revocation.issuer ? parseCertificate(revocation.issuer) : await issuerOnPath(context.cert, context.der, context.path);
+      const issuer = revocation.issuer ?? issuerOnPath(context.cert, context.path);
+      parseCertificate(issuer); // a configured issuer that is not a certificate fails as malformed
       return checkOcsp({
-        certificate: context.cert,
-        issuer,
+        certificate: pkijsCertificate(context.cert.der),
+        issuer: pkijsCertificate(issuer),
         now: context.now,
         ...(revocation.url === undefined ? {} : { url: revocation.url }),
         ...(revocation.timeoutMs === undefined ? {} : { timeoutMs: revocation.timeoutMs }),
@@ -121,7 +116,7 @@ async function checkRevocation(
     case 'crl': {
       // RFC 5280 §6.3 over the whole path, by the path validator.
       const result = await context.validatePath({
-        leaf: context.der,
+        leaf: context.cert.der,
         intermediates: [...(context.options.intermediates ?? [])],
         trustAnchors: [...context.options.trustAnchors],
         crls: [...revocation.crls],
@@ -157,12 +152,12 @@ export async function verifyParsedTokenWith(
 
   // 2. Certificate, and the algorithm must fit its key (RFC 7518 §3.3–3.5).
   const cert = parseCertificate(parsed.certificate);
-  const keyKind = publicKeyKind(cert.subjectPublicKeyInfo);
-  if (!algorithmFitsKey(parsed.algorithm, keyKind)) {
-    const keyName = keyKind.kind === 'ec' ? keyKind.namedCurve : keyKind.kind === 'rsa' ? `RSA-${keyKind.modulusBits}` : keyKind.algorithmOid;
+  const publicKey = publicKeyOf(cert);
+  const kind = keyKind(publicKey);
+  if (!algorithmFitsKey(parsed.algorithm, kind)) {
+    const keyName = kind.kind === 'ec' ? kind.namedCurve : kind.kind === 'rsa' ? `RSA-${kind.modulusBits}` : kind.algorithmOid;
     throw new AuthError(AuthErrorCode.TOKEN_ALGORITHM_KEY_MISMATCH, `${parsed.algorithm} does not fit the certificate's ${keyName} key`, { algorithm: parsed.algorithm, key: keyName });
   }
-  const publicKey = publicKeyOf(cert);
 
   // 3. Validity at `now` (RFC 5280 §4.1.2.5).
   checkValidity(cert, now);
@@ -182,7 +177,7 @@ export async function verifyParsedTokenWith(
 
   // 6. Revocation.
   const serial = serialHex(cert);
-  await checkRevocation(options.revocation, { cert, der: parsed.certificate, path: pathResult.path, serial, options, now, validatePath });
+  await checkRevocation(options.revocation, { cert, path: pathResult.path, serial, options, now, validatePath });
 
   // 7. The signature, over the relying party's own origin and nonce (Web eID: never values from the token).
   if (!verifyTokenSignature(parsed.algorithm, publicKey, await signedData(), parsed.signature)) {

@@ -12,8 +12,9 @@
  * the cached path; a short-path failure falls back to full validation so errors keep their precise codes.
  * With CRL checking the full path is always validated (every certificate on it needs its CRL).
  */
-import * as pkijs from 'pkijs';
 import { bytesEqual } from '../../../src/bytes.js';
+import { type ParsedCertificate, parseCertificate } from '../path/certificate.js';
+import { PathFailure } from '../path/failure.js';
 import { type PathValidationInput, type PathValidationResult, type PathValidator } from './types.js';
 
 // Extensions on an upper CA that constrain leaves below it (RFC 5280 §6.1.3 (b)(c), §6.1.4 (a)(b)(i)(j)).
@@ -22,7 +23,8 @@ const LEAF_CONSTRAINING_EXTENSIONS = new Set(['2.5.29.30', '2.5.29.33', '2.5.29.
 interface Entry {
   /** DER of the intermediate. */
   readonly der: Uint8Array;
-  readonly cert: pkijs.Certificate;
+  /** Its subject's RFC 5280 §7.1 comparison key: a lookup hint, the validator decides. */
+  readonly subjectKey: string;
   /** The validated path of the first leaf, without that leaf. */
   readonly upperPath: readonly Uint8Array[];
   /** The instants between which every certificate of `upperPath` is valid. */
@@ -75,11 +77,19 @@ export class IntermediateCache {
   /** The caching validator: same contract as `validateCertificatePath`. */
   readonly validator: PathValidator = async (input) => {
     if (input.revocation === 'crl' || (input.crls?.length ?? 0) > 0) return this.full(input);
-    const leaf = pkijs.Certificate.fromBER(Uint8Array.from(input.leaf));
+    // Lookup by issuer name (the parse is memoised, so this costs no second decode); only a hint — a wrong
+    // candidate fails the short validation below and falls through to full validation.
+    let leaf: ParsedCertificate;
+    try {
+      leaf = parseCertificate(input.leaf);
+    } catch (error) {
+      if (error instanceof PathFailure) return this.full(input);
+      throw error;
+    }
     const time = input.time.getTime();
     const wall = this.clock();
     for (const entry of this.entries.values()) {
-      if (!entry.cert.subject.isEqual(leaf.issuer) || wall >= entry.expiresAt || time < entry.validFrom || time > entry.validUntil) continue;
+      if (entry.subjectKey !== leaf.issuer.key || wall >= entry.expiresAt || time < entry.validFrom || time > entry.validUntil) continue;
       if (!input.trustAnchors.some((anchor) => entry.upperPath.some((der) => bytesEqual(der, anchor)))) continue; // cached under other anchors
       const short = await this.validate({ leaf: input.leaf, intermediates: [], trustAnchors: [entry.der], time: input.time, revocation: 'none' });
       if (short.ok) {
@@ -87,33 +97,33 @@ export class IntermediateCache {
         return { ok: true, path: [...entry.upperPath, input.leaf] };
       }
     }
-    return this.full(input, leaf);
+    return this.full(input);
   };
 
-  private async full(input: PathValidationInput, leaf?: pkijs.Certificate): Promise<PathValidationResult> {
+  private async full(input: PathValidationInput): Promise<PathValidationResult> {
     this.misses++;
     const result = await this.validate(input);
-    if (result.ok && leaf) this.remember(result.path, input.leaf, leaf);
+    if (result.ok && input.revocation !== 'crl' && (input.crls?.length ?? 0) === 0) this.remember(result.path, input.leaf);
     return result;
   }
 
-  private remember(path: readonly Uint8Array[], leafDer: Uint8Array, leaf: pkijs.Certificate): void {
+  private remember(path: readonly Uint8Array[], leafDer: Uint8Array): void {
+    const leaf = parseCertificate(leafDer);
     const upperPath = path.filter((der) => !bytesEqual(der, leafDer));
-    const upper = upperPath.map((der) => pkijs.Certificate.fromBER(Uint8Array.from(der)));
-    const issuerIndex = upper.findIndex((cert) => cert.subject.isEqual(leaf.issuer));
+    const upper = upperPath.map((der) => parseCertificate(der));
+    const issuerIndex = upper.findIndex((cert) => cert.subject.key === leaf.issuer.key);
     if (issuerIndex === -1) return;
-    const issuer = upper[issuerIndex]!;
     // A leaf issued directly by a trust anchor needs no cache; only intermediates are worth it.
     if (upper.length < 2) return;
-    if (upper.some((cert) => cert.extensions?.some((e) => LEAF_CONSTRAINING_EXTENSIONS.has(e.extnID)))) return;
+    if (upper.some((cert) => [...cert.extensions.keys()].some((id) => LEAF_CONSTRAINING_EXTENSIONS.has(id)))) return;
     const key = Buffer.from(upperPath[issuerIndex]!).toString('base64');
     if (this.entries.size >= this.maxEntries && !this.entries.has(key)) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, {
       der: upperPath[issuerIndex]!,
-      cert: issuer,
+      subjectKey: upper[issuerIndex]!.subject.key,
       upperPath,
-      validFrom: Math.max(...upper.map((c) => c.notBefore.value.getTime())),
-      validUntil: Math.min(...upper.map((c) => c.notAfter.value.getTime())),
+      validFrom: Math.max(...upper.map((c) => c.notBefore.getTime())),
+      validUntil: Math.min(...upper.map((c) => c.notAfter.getTime())),
       expiresAt: this.clock() + this.ttlMs,
     });
   }
