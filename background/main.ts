@@ -1,21 +1,116 @@
-/** Background entry point (Chrome service worker, Firefox background script). */
+/**
+ * Background entry point (Chrome service worker, Firefox background script): builds the state machines
+ * and registers every listener synchronously at top level, so a woken service worker sees the event that
+ * woke it. Nothing here holds state across a restart except storage.local (settings, providers, activity).
+ */
 import browser from 'webextension-polyfill';
-import { PROTOCOL_VERSION } from '../src/messages.js';
+import { SoftPivCard } from '../bridge/softcard/soft-piv-card.js';
+import { IdbCardStore } from '../bridge/softcard/idb-store.js';
+import { toHex } from '../src/bytes.js';
+import { type Notice } from '../src/message-results.js';
+import { type NoticeMessage } from '../src/messages.js';
+import { ActivityLog } from './activity.js';
+import { createCardQueue } from './card-queue.js';
+import { type CardSource, createNativeHostSource } from './card-source.js';
+import { systemClock } from './clock.js';
+import { ConsentPrompts } from './consent-prompt.js';
+import { createDiscoveryFetcher } from './discovery-fetch.js';
+import { createHandlers } from './handlers.js';
+import { acceptKeepAlivePort } from './keepalive.js';
+import { createBrowserStore } from './kv-store.js';
+import { listenForNotificationClicks, notifyActivity, notifyNewProvider } from './notifications.js';
+import { Enrollments } from './op-enroll.js';
+import { openPivCardSession } from './piv-card-session.js';
+import { PinCache } from './pin-cache.js';
+import { PinPrompts } from './pin-prompt.js';
+import { PromptWindows } from './prompt-windows.js';
+import { ProviderRegistry } from './providers.js';
 import { createRouter } from './router.js';
+import { SettingsStore } from './settings.js';
+import { createSoftwareCardSource } from './software-card-source.js';
+import { TabOperations } from './tab-operations.js';
+import { installTestHooks, simulatedUsb } from './test-hooks.js';
+import { createWebLocksReaderLock } from './web-locks-reader-lock.js';
+import { createWebUsbCardSource, grantedUsbDevices } from './webusb-card-source.js';
+
+const identity = { id: browser.runtime.id, origin: new URL(browser.runtime.getURL('')).origin };
+const version = browser.runtime.getManifest().version;
+const clock = systemClock;
+const newId = (): string => toHex(crypto.getRandomValues(new Uint8Array(16)));
+const store = createBrowserStore(browser.storage.local);
+
+const pinCache = new PinCache(clock);
+const settings = new SettingsStore(store, (changed) => pinCache.setIdleMinutes(changed.pinCacheMinutes));
+const windows = new PromptWindows({
+  create: async (url) => {
+    const created = await browser.windows.create({ url, type: 'popup', width: 440, height: 420, focused: true });
+    if (created.id === undefined) throw new Error('the browser opened no window');
+    return created.id;
+  },
+  remove: (windowId) => browser.windows.remove(windowId),
+});
+const pins = new PinPrompts(windows, (id) => browser.runtime.getURL(`pin.html?request=${id}`), newId);
+const consents = new ConsentPrompts(windows, (id) => browser.runtime.getURL(`consent.html?request=${id}`), newId);
+const activity = new ActivityLog(store, notifyActivity);
+const providers = new ProviderRegistry(store, createDiscoveryFetcher(), clock);
+const tabs = new TabOperations(newId);
+
+// The software card keeps its state in IndexedDB, sealed under a non-extractable WebCrypto key.
+const software = createSoftwareCardSource(() => SoftPivCard.create({ store: new IdbCardStore() }));
+// TEST BUILD ONLY: the simulated CCID reader stands in for navigator.usb; esbuild deletes this in release builds.
+const testUsb = KYOTSU_TEST_BUILD ? simulatedUsb() : null;
+const webusb = createWebUsbCardSource(async () => (await settings.get()).usbDevice, testUsb ? testUsb.find : grantedUsbDevices);
+const sources: Readonly<Record<CardSource['kind'], CardSource>> = { software, webusb, native: createNativeHostSource() };
+for (const source of Object.values(sources)) source.onCardRemoved(() => pinCache.clear('card-removed'));
+
+const card = {
+  queue: createCardQueue(createWebLocksReaderLock(navigator.locks)),
+  source: async () => sources[(await settings.get()).cardSource],
+  openSession: openPivCardSession,
+  clock,
+  pinCache,
+  pins,
+  activity,
+  appVersion: `https://kyotsu.dev/extension/${version}`,
+};
+
+function notify(tabId: number, notice: Notice): void {
+  const message: NoticeMessage = { type: 'notice', notice };
+  browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch((error: unknown) => console.debug('kyotsu: notice not delivered', error));
+}
 
 const route = createRouter(
-  { id: browser.runtime.id, origin: new URL(browser.runtime.getURL('')).origin },
-  {
-    ping: (_request, sender) =>
-      Promise.resolve({
-        type: 'pong',
-        protocolVersion: PROTOCOL_VERSION,
-        extensionVersion: browser.runtime.getManifest().version,
-        senderContext: sender.context,
-        senderOrigin: sender.origin,
-      }),
-  },
+  identity,
+  createHandlers({
+    card,
+    enrollments: new Enrollments({ ...card, newId }),
+    settings,
+    activity,
+    pins,
+    consents,
+    providers,
+    tabs,
+    notify,
+    extensionVersion: version,
+  }),
 );
 
-// Registered synchronously at top level so a woken service worker sees the first message.
+// Listeners: registered synchronously at top level so a woken service worker sees the first event.
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => route(message, sender));
+browser.runtime.onConnect.addListener((port) => void acceptKeepAlivePort(port, identity));
+browser.tabs.onRemoved.addListener((tabId) => tabs.tabRemoved(tabId));
+browser.windows.onRemoved.addListener((windowId) => windows.windowRemoved(windowId));
+browser.webNavigation.onCommitted.addListener((details) => {
+  if (details.frameId !== 0 || !/^https?:/.test(details.url)) return;
+  const origin = new URL(details.url).origin;
+  providers
+    .recognise(origin)
+    .then((provider) => {
+      if (provider && provider.status === 'pending' && provider.firstSeen === provider.lastSeen) notifyNewProvider(provider);
+    })
+    .catch((error: unknown) => console.warn(`kyotsu: could not check ${origin} for kyotsu`, error));
+});
+listenForNotificationClicks();
+void settings.get().then((current) => pinCache.setIdleMinutes(current.pinCacheMinutes));
+
+if (KYOTSU_TEST_BUILD && testUsb) installTestHooks({ software, usb: testUsb });

@@ -1,14 +1,15 @@
 /**
  * The background's one entry point for runtime messages. Order of work, for every message:
  * 1. classify the sender (privilege tier) — unknown senders are refused before the body is read;
- * 2. parse the body into a protocol `Request`;
- * 3. check that this tier may send this request;
+ * 2. read the request type and check that this tier may send it (background/tiers.ts);
+ * 3. parse the body strictly into a protocol `Request` (unknown fields dropped);
  * 4. run the handler; any throw becomes an error reply with a stable code.
  */
 import { KyotsuError, MessagingErrorCode, toErrorObject } from '../src/errors.js';
-import { PAGE_REQUEST_TYPES } from '../src/page-channel.js';
-import { parseRequest, type Reply, type Request, type ResultMap } from '../src/messages.js';
+import { type Request } from '../src/message-requests.js';
+import { parseRequest, type Reply, requestTypeOf, type ResultMap } from '../src/messages.js';
 import { type ClassifiedSender, classifySender, type SenderInfo } from './sender.js';
+import { mayRequest } from './tiers.js';
 
 /** Handlers for every request type, each given the classified sender. */
 export type Handlers = {
@@ -29,10 +30,11 @@ export function createRouter(identity: ExtensionIdentity, handlers: Handlers) {
       if (sender.context === 'unknown') {
         throw new KyotsuError(MessagingErrorCode.FORBIDDEN_SENDER, 'sender is not part of this extension');
       }
-      const request = parseRequest(message);
-      if (sender.context === 'content-script' && !PAGE_REQUEST_TYPES.includes(request.type)) {
-        throw new KyotsuError(MessagingErrorCode.FORBIDDEN_SENDER, `web pages may not send ${request.type}`);
+      const type = requestTypeOf(message);
+      if (!mayRequest(sender, type)) {
+        throw new KyotsuError(MessagingErrorCode.FORBIDDEN_SENDER, `this sender may not send ${type}`);
       }
+      const request = parseRequest(message);
       return { ok: true, result: await dispatch(handlers, request, sender) };
     } catch (error) {
       return { ok: false, error: toErrorObject(error) };
@@ -40,9 +42,9 @@ export function createRouter(identity: ExtensionIdentity, handlers: Handlers) {
   };
 }
 
-function dispatch(handlers: Handlers, request: Request, sender: ClassifiedSender): Promise<ResultMap[Request['type']]> {
-  switch (request.type) {
-    case 'ping':
-      return handlers.ping(request, sender);
-  }
+function dispatch<T extends Request['type']>(handlers: Handlers, request: Extract<Request, { type: T }>, sender: ClassifiedSender): Promise<ResultMap[T]> {
+  // `Handlers` pairs each type with its own handler; TypeScript cannot see that the indexed handler and the
+  // narrowed request belong together, so this one line states it.
+  const handler = handlers[request.type] as (request: Extract<Request, { type: T }>, sender: ClassifiedSender) => Promise<ResultMap[T]>;
+  return handler(request, sender);
 }

@@ -13,11 +13,15 @@ export interface SenderInfo {
   readonly frameId?: number | undefined;
 }
 
-/** A classified sender. `origin` is the web origin of a content script's page, else null. */
+/**
+ * A classified sender. `origin` is the web origin of a content script's page, else null; `page` is the
+ * path of an extension page (`/pin.html`), else null.
+ */
 export interface ClassifiedSender {
   readonly context: SenderContext;
   readonly origin: string | null;
   readonly tabId: number | null;
+  readonly page: string | null;
 }
 
 const WEB_SCHEMES = new Set(['https:', 'http:']);
@@ -30,7 +34,7 @@ const WEB_SCHEMES = new Set(['https:', 'http:']);
  *   only for loopback hosts (the demo and tests); everything else must be https.
  */
 export function classifySender(sender: SenderInfo, extensionId: string, extensionOrigin: string): ClassifiedSender {
-  const unknown: ClassifiedSender = { context: 'unknown', origin: null, tabId: null };
+  const unknown: ClassifiedSender = { context: 'unknown', origin: null, tabId: null, page: null };
   if (sender.id !== extensionId || sender.url === undefined) return unknown;
   let url: URL;
   try {
@@ -39,13 +43,13 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
     return unknown; // an unparsable sender URL is refused, never guessed at
   }
   if (url.origin === extensionOrigin || `${url.protocol}//${url.host}` === extensionOrigin) {
-    return { context: 'extension-page', origin: null, tabId: sender.tab?.id ?? null };
+    return { context: 'extension-page', origin: null, tabId: sender.tab?.id ?? null, page: url.pathname };
   }
   if (sender.tab?.id === undefined || sender.frameId !== 0 || !WEB_SCHEMES.has(url.protocol)) return unknown;
   const origin = sender.origin ?? url.origin;
   if (origin !== url.origin) return unknown;
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) return unknown;
-  return { context: 'content-script', origin, tabId: sender.tab.id };
+  return { context: 'content-script', origin, tabId: sender.tab.id, page: null };
 }
 
 function isLoopback(hostname: string): boolean {

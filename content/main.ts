@@ -1,34 +1,65 @@
 /**
- * Content script: relays page requests (window.postMessage, `src/page-channel.ts`) to the background and
- * posts the replies back. It adds nothing to a request: the background takes the origin from `sender`.
+ * Content script. At document start it asks the background whether this page's origin is a participating
+ * service (`hello`; the background decides from the browser's `sender`, by the origin's
+ * `/.well-known/kyotsu`). On any other origin it does nothing at all: no listener, no marker, no answer,
+ * so a page cannot even learn that kyotsu is installed.
+ *
+ * On a participating origin it relays page requests (src/page-channel.ts) to the background — adding
+ * nothing, the background takes the origin from `sender` — posts the replies back, shows the background's
+ * status notices in the page, and wires `data-kyotsu-login` / `data-kyotsu-certificate` markup.
  */
 import browser from 'webextension-polyfill';
-import { MessagingErrorCode } from '../src/errors.js';
-import { parseReply } from '../src/messages.js';
-import { isPageRequestEnvelope, type PageReadyEnvelope, type PageReplyEnvelope } from '../src/page-channel.js';
+import { type PageHello } from '../src/message-results.js';
+import { parseNoticeMessage } from '../src/messages.js';
+import { isPageRequestEnvelope, type PageNoticeEnvelope, type PageReadyEnvelope, type PageReplyEnvelope } from '../src/page-channel.js';
+import { askBackground, sendToBackground } from './background.js';
+import { NoticeBanner } from './notice-banner.js';
+import { wirePage } from './wiring.js';
 
-function post(envelope: PageReplyEnvelope | PageReadyEnvelope): void {
+function post(envelope: PageReplyEnvelope | PageReadyEnvelope | PageNoticeEnvelope): void {
   window.postMessage(envelope, window.location.origin);
 }
 
-async function relay(id: string, request: unknown): Promise<void> {
-  let envelope: PageReplyEnvelope;
-  try {
-    const raw: unknown = await browser.runtime.sendMessage(request);
-    envelope = { source: 'kyotsu-content', id, reply: parseReply(raw) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    envelope = { source: 'kyotsu-content', id, reply: { ok: false, error: { code: MessagingErrorCode.INTERNAL, message } } };
-  }
-  post(envelope);
+async function relay(id: string, request: unknown, banner: NoticeBanner): Promise<void> {
+  const reply = await sendToBackground(request);
+  banner.hide();
+  post({ source: 'kyotsu-content', id, reply });
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  // Only the page itself (same window, same origin) may talk to us; frames and other windows are ignored.
-  if (event.source !== window || event.origin !== window.location.origin) return;
-  if (!isPageRequestEnvelope(event.data)) return;
-  void relay(event.data.id, event.data.request);
-});
+/** `fetch` as the page itself sends it: Firefox content scripts have `content.fetch` for that. */
+function pageFetch(): typeof fetch {
+  const content = (globalThis as { content?: { fetch?: typeof fetch } }).content;
+  return content?.fetch ? content.fetch.bind(content) : window.fetch.bind(window);
+}
 
-document.documentElement.dataset.kyotsu = 'ready';
-post({ source: 'kyotsu-content', id: null, ready: true });
+function start(hello: PageHello): void {
+  const translate = (key: string) => browser.i18n.getMessage(key) || key;
+  const banner = new NoticeBanner(document, translate, (operationId) => void askBackground<'cancel'>({ type: 'cancel', operationId }));
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    // Only the page itself (same window, same origin) may talk to us; frames and other windows are ignored.
+    if (event.source !== window || event.origin !== window.location.origin) return;
+    if (!isPageRequestEnvelope(event.data)) return;
+    void relay(event.data.id, event.data.request, banner);
+  });
+
+  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+    // Notices come from our own background only (no tab: not another content script).
+    if (sender.id !== browser.runtime.id || sender.tab !== undefined) return;
+    const notice = parseNoticeMessage(message)?.notice;
+    if (!notice) return;
+    banner.show(notice);
+    post({ source: 'kyotsu-content', id: null, notice });
+  });
+
+  const wire = () => wirePage(document, { send: askBackground, pageFetch: pageFetch(), navigate: (url) => location.assign(url) }, hello);
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', wire, { once: true });
+  else wire();
+
+  document.documentElement.dataset.kyotsu = 'ready';
+  post({ source: 'kyotsu-content', id: null, ready: true });
+}
+
+void askBackground<'hello'>({ type: 'hello' }).then((reply) => {
+  if (reply.ok && reply.result.participating) start(reply.result);
+});

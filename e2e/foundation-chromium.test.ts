@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { discoveryDocument, WELL_KNOWN } from './fixtures/discovery.js';
 import { PING_PAGE } from './fixtures/ping-page.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
 import { type PageServer, servePages } from './support/static-server.js';
@@ -9,7 +10,7 @@ describe('Chromium: the background answers typed pings', () => {
   let pages: PageServer;
 
   before(async () => {
-    pages = await servePages({ '/ping.html': PING_PAGE });
+    pages = await servePages({ '/ping.html': PING_PAGE, [WELL_KNOWN]: discoveryDocument('Ping Service') });
     browser = await launchChromium();
   });
   after(async () => {
@@ -27,7 +28,7 @@ describe('Chromium: the background answers typed pings', () => {
     await page.close();
   });
 
-  it('a content script on a 127.0.0.1 page relays a ping; the origin is the browser’s, not the page’s', async () => {
+  it('a content script on a participating 127.0.0.1 page relays a ping; the origin is the browser’s, not the page’s', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.origin}/ping.html`);
     await page.waitForFunction(() => document.documentElement.dataset.kyotsu === 'ready');

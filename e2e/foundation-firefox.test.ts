@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { discoveryDocument, WELL_KNOWN } from './fixtures/discovery.js';
 import { PING_PAGE } from './fixtures/ping-page.js';
 import { type FirefoxWithExtension, launchFirefox } from './support/firefox.js';
 import { type PageServer, servePages } from './support/static-server.js';
@@ -9,7 +10,7 @@ describe('Firefox ESR: the extension installs as a temporary add-on and answers'
   let pages: PageServer;
 
   before(async () => {
-    pages = await servePages({ '/ping.html': PING_PAGE });
+    pages = await servePages({ '/ping.html': PING_PAGE, [WELL_KNOWN]: discoveryDocument('Ping Service') });
     firefox = await launchFirefox();
   });
   after(async () => {
@@ -21,7 +22,7 @@ describe('Firefox ESR: the extension installs as a temporary add-on and answers'
     assert.equal(firefox.addonId, 'kyotsu@kyotsu.dev');
   });
 
-  it('a content script on a 127.0.0.1 page relays a ping through the background script', async () => {
+  it('a content script on a participating 127.0.0.1 page relays a ping through the background script', async () => {
     const page = await firefox.browser.newPage();
     await page.goto(`${pages.origin}/ping.html`);
     await page.waitForFunction(() => document.documentElement.dataset.kyotsu === 'ready', { timeout: 15_000 });

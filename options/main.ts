@@ -1,31 +1,35 @@
-/** Options page: talks to the background only through typed messages. */
-import browser from 'webextension-polyfill';
-import { parseReply, type Request } from '../src/messages.js';
-
-function text(key: string, ...substitutions: string[]): string {
-  return browser.i18n.getMessage(key, substitutions) || key;
-}
-
-async function send<T extends Request['type']>(request: Extract<Request, { type: T }>) {
-  return parseReply<T>(await browser.runtime.sendMessage(request));
-}
+/** Options page: talks to the background only through typed messages (src/messages.ts). */
+import { showActivity } from './activity-section.js';
+import { initCardSection, showCardStatus } from './card-section.js';
+import { byId } from './dom.js';
+import { localize, t } from './i18n.js';
+import { initPinSection } from './pin-section.js';
+import { showProviders } from './providers-section.js';
+import { send } from './send.js';
+import { initSettingsSection } from './settings-section.js';
 
 async function showStatus(): Promise<void> {
-  const status = document.getElementById('background-status');
-  if (!status) return;
-  document.title = text('optionsTitle');
-  const title = document.getElementById('title');
-  if (title) title.textContent = text('optionsTitle');
-  status.textContent = text('statusChecking');
+  const status = byId('background-status');
+  status.textContent = t('statusChecking');
   const reply = await send<'ping'>({ type: 'ping' });
   if (reply.ok) {
     status.dataset.state = 'ok';
     status.dataset.senderContext = reply.result.senderContext;
-    status.textContent = text('statusConnected', String(reply.result.protocolVersion));
+    status.textContent = t('statusConnected', String(reply.result.protocolVersion));
   } else {
     status.dataset.state = 'error';
-    status.textContent = text('statusFailed', `${reply.error.code}: ${reply.error.message}`);
+    status.textContent = t('statusFailed', `${reply.error.code}: ${reply.error.message}`);
   }
 }
 
-void showStatus();
+async function start(): Promise<void> {
+  localize();
+  document.title = t('optionsTitle');
+  initCardSection();
+  initPinSection(() => void Promise.all([showCardStatus(), showActivity()]));
+  await showStatus();
+  await Promise.all([initSettingsSection(() => void showCardStatus()), showProviders(), showActivity()]);
+  await showCardStatus();
+}
+
+void start();

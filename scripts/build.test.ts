@@ -3,14 +3,37 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { buildAll } from './build.js';
+
+/** Every file in a zip, decompressed (APPNOTE.TXT §4.3: end of central directory → central headers → local headers). */
+function unzip(zip: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = zip.readUInt32LE(eocd + 16);
+  for (let n = zip.readUInt16LE(eocd + 10); n > 0; n--) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = zip.readUInt32LE(at + 42);
+    const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(data, data + size);
+    files.set(name, method === 8 ? inflateRawSync(raw) : Buffer.from(raw));
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return files;
+}
+
+/** Strings only the test build's seams contain: the simulated CCID reader and the background's test hooks. */
+const TEST_SEAM_MARKERS = ['Kyotsu Simulated CCID Reader', 'SimulatedCcidReader', 'kyotsuTest', 'SIM0001'];
 
 describe('npm run build', () => {
   const first = mkdtempSync(join(tmpdir(), 'kyotsu-build-a-'));
   const second = mkdtempSync(join(tmpdir(), 'kyotsu-build-b-'));
   before(async () => {
-    await buildAll({ dist: first, testBuild: false });
+    await buildAll({ dist: first, testBuild: true });
     await buildAll({ dist: second, testBuild: false });
   });
   after(() => {
@@ -18,7 +41,19 @@ describe('npm run build', () => {
     rmSync(second, { recursive: true, force: true });
   });
 
-  it('gives byte-identical store zips from the same input', () => {
+  it('leaves every test seam out of the store zips, and only the test build has them', () => {
+    const testBackground = readFileSync(join(first, 'test', 'chrome', 'background.js'), 'utf8');
+    for (const marker of TEST_SEAM_MARKERS) assert.ok(testBackground.includes(marker), `the test build should contain "${marker}"`);
+    for (const zip of ['kyotsu-chrome.zip', 'kyotsu-firefox.zip']) {
+      const files = unzip(readFileSync(join(first, zip)));
+      assert.ok(files.has('background.js') && files.has('options.js') && files.has('pin.js'), `${zip} lacks the bundles`);
+      for (const [name, content] of files) {
+        for (const marker of TEST_SEAM_MARKERS) assert.equal(content.includes(marker), false, `${zip}/${name} contains test seam "${marker}"`);
+      }
+    }
+  });
+
+  it('gives byte-identical store zips from the same input (with or without a test build beside them)', () => {
     for (const zip of ['kyotsu-chrome.zip', 'kyotsu-firefox.zip']) {
       assert.deepEqual(readFileSync(join(first, zip)), readFileSync(join(second, zip)), `${zip} differs between builds`);
     }

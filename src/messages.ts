@@ -1,26 +1,22 @@
 /**
- * The one wire protocol between the extension's contexts (content scripts, options page, background).
- * Every request and every reply is a member of a discriminated union on `type`; nothing is told apart by
- * casts or string concatenation. `parseRequest` is the only way the background turns an unknown value
- * into a request.
+ * The one wire protocol between the extension's contexts (content scripts, options page, PIN and consent
+ * windows, background). Every request and every reply is a member of a discriminated union on `type`;
+ * nothing is told apart by casts or string concatenation. `parseRequest` is the only way the background
+ * turns an unknown value into a request; results are in `message-results.ts`.
  *
- * Later features add members here (and to `REQUEST_TYPES`), never a second protocol.
+ * Requests are declared in `message-requests.ts`, parsed in `message-parsers.ts`. Which context may send
+ * what (page tier in `page-channel.ts`, prompt tiers in background/tiers.ts) is enforced by
+ * background/router.ts from the browser's `sender`, never from the message.
  */
 import { type ErrorObject, isErrorObject, KyotsuError, MessagingErrorCode } from './errors.js';
+import { type Fields, isPlainObject } from './message-fields.js';
+import { type AuthToken } from './protocol/auth-token.js';
+import { REQUEST_PARSERS } from './message-parsers.js';
+import { type Request } from './message-requests.js';
+import type * as R from './message-results.js';
 
 /** Protocol version; bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 1;
-
-/** A liveness check; any context may send it. */
-export interface PingRequest {
-  readonly type: 'ping';
-}
-
-/** Every request any context may send to the background. */
-export type Request = PingRequest;
-
-/** The request `type` values, for validation. */
-export const REQUEST_TYPES: readonly Request['type'][] = ['ping'];
 
 /** What the background answers to `ping`: who answered and which context it believes sent the ping. */
 export interface PingResult {
@@ -36,7 +32,30 @@ export interface PingResult {
 /** Maps each request type to its successful result type. */
 export interface ResultMap {
   readonly ping: PingResult;
+  readonly hello: R.PageHello;
+  readonly authenticate: { readonly token: AuthToken };
+  readonly getCertificate: R.CertificateView;
+  readonly enrollGenerateKey: { readonly enrollmentId: string; readonly csr: string; readonly algorithm: R.EnrollAlgorithm };
+  readonly enrollWriteCertificate: { readonly serial: string; readonly subject: string };
+  readonly cancel: { readonly cancelled: number };
+  readonly listProviders: { readonly providers: readonly R.ProviderView[] };
+  readonly approveProvider: { readonly provider: R.ProviderView };
+  readonly forgetProvider: { readonly forgotten: boolean };
+  readonly getSettings: { readonly settings: R.Settings };
+  readonly setSettings: { readonly settings: R.Settings };
+  readonly listActivity: { readonly entries: readonly R.ActivityEntry[] };
+  readonly cardStatus: R.CardStatus;
+  readonly changePin: { readonly changed: true };
+  readonly unblockPin: { readonly unblocked: true };
+  readonly pinPromptInfo: R.PinPromptView;
+  readonly pinSubmit: R.PinSubmitResult;
+  readonly pinCancel: { readonly cancelled: boolean };
+  readonly consentInfo: R.ConsentView;
+  readonly consentAnswer: { readonly recorded: boolean };
 }
+
+/** The request `type` values, for validation. */
+export const REQUEST_TYPES: readonly Request['type'][] = Object.keys(REQUEST_PARSERS) as Request['type'][];
 
 /** A reply: the result on success, an error object on failure. */
 export type Reply<T extends Request['type'] = Request['type']> =
@@ -52,20 +71,43 @@ export type Reply<T extends Request['type'] = Request['type']> =
 export type SenderContext = 'extension-page' | 'content-script' | 'unknown';
 
 /**
- * Validates an unknown value as a `Request`. Throws `BAD_MESSAGE` for anything that is not exactly one of
- * the protocol's requests.
+ * Reads only the `type` of an untrusted message, so the router can check the sender's tier before the body
+ * is validated. Throws `BAD_MESSAGE` for a non-object or an unknown type.
+ */
+export function requestTypeOf(value: unknown): Request['type'] {
+  if (!isPlainObject(value)) throw new KyotsuError(MessagingErrorCode.BAD_MESSAGE, 'message is not an object');
+  const type = value.type;
+  if (typeof type !== 'string' || !Object.hasOwn(REQUEST_PARSERS, type)) {
+    throw new KyotsuError(MessagingErrorCode.BAD_MESSAGE, `unknown message type: ${JSON.stringify(type) ?? 'undefined'}`);
+  }
+  return type as Request['type'];
+}
+
+/**
+ * Validates an unknown value as a `Request`: the `type` must be known and every field the type defines
+ * must be present and well-formed. The result is built fresh, so undefined fields are dropped. Throws
+ * `BAD_MESSAGE` (or `PIN_FORMAT_INVALID` for a malformed PIN/PUK) otherwise.
  */
 export function parseRequest(value: unknown): Request {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new KyotsuError(MessagingErrorCode.BAD_MESSAGE, 'message is not an object');
-  }
-  const type = (value as Record<string, unknown>).type;
-  switch (type) {
-    case 'ping':
-      return { type: 'ping' };
-    default:
-      throw new KyotsuError(MessagingErrorCode.BAD_MESSAGE, `unknown message type: ${JSON.stringify(type) ?? 'undefined'}`);
-  }
+  const type = requestTypeOf(value);
+  return (REQUEST_PARSERS[type] as (body: Fields) => Request)(value as Fields);
+}
+
+/** The one message the background sends to a tab's content script: a status notice for that tab. */
+export interface NoticeMessage {
+  readonly type: 'notice';
+  readonly notice: R.Notice;
+}
+
+const NOTICE_KINDS: readonly R.Notice['kind'][] = ['card-busy', 'insert-card', 'pin-requested', 'cleared'];
+
+/** Validates a background → content-script notice; null for anything else. */
+export function parseNoticeMessage(value: unknown): NoticeMessage | null {
+  if (!isPlainObject(value) || value.type !== 'notice' || !isPlainObject(value.notice)) return null;
+  const { kind, operationId } = value.notice;
+  if (typeof kind !== 'string' || !(NOTICE_KINDS as readonly string[]).includes(kind)) return null;
+  if (typeof operationId !== 'string' || !/^[0-9a-f]{32}$/.test(operationId)) return null;
+  return { type: 'notice', notice: { kind: kind as R.Notice['kind'], operationId } };
 }
 
 /** Validates an unknown value as a reply (ok with a result object, or an error object). */

@@ -8,20 +8,31 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** Serves `pages` (path → HTML) on 127.0.0.1; anything else is 404. */
-export async function servePages(pages: Readonly<Record<string, string>>): Promise<PageServer> {
+/** A page's body, or a function of the server's origin (known only once it listens) giving the body. */
+export type PageBody = string | ((origin: string) => string);
+
+/**
+ * Serves `pages` (path → body) on 127.0.0.1; anything else is 404. Bodies are HTML, except paths under
+ * `/.well-known/` and `*.json`, which are served as JSON.
+ */
+export async function servePages(pages: Readonly<Record<string, PageBody>>): Promise<PageServer> {
+  let origin = '';
   const server: Server = createServer((request, response) => {
-    const body = pages[new URL(request.url ?? '/', 'http://x').pathname];
-    if (body === undefined) {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const page = pages[path];
+    if (page === undefined) {
       response.writeHead(404).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+    const json = path.startsWith('/.well-known/') || path.endsWith('.json');
+    const type = json ? 'application/json' : 'text/html; charset=utf-8';
+    response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(typeof page === 'string' ? page : page(origin));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

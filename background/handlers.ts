@@ -1,0 +1,90 @@
+/**
+ * The background's request handlers: one per protocol request type, each delegating to the state machine
+ * that owns the work. The router has already classified the sender and checked its tier; handlers take
+ * the origin from the classified sender only.
+ */
+import { fromBase64 } from '../src/bytes.js';
+import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
+import { PROTOCOL_VERSION } from '../src/messages.js';
+import { type ActivityLog } from './activity.js';
+import { type Caller } from './card-job.js';
+import { type ConsentPrompts } from './consent-prompt.js';
+import { authenticate, type AuthenticateDeps } from './op-authenticate.js';
+import { type CardAdminDeps, cardStatus, changePin, readCertificate, unblockPin } from './op-card-admin.js';
+import { type Enrollments } from './op-enroll.js';
+import { type PageCallerDeps, withPageCaller } from './page-caller.js';
+import { type PinPrompts } from './pin-prompt.js';
+import { type Handlers } from './router.js';
+import { type SettingsStore } from './settings.js';
+
+/** Everything the handlers delegate to. */
+export interface HandlerServices extends PageCallerDeps {
+  readonly card: AuthenticateDeps & CardAdminDeps;
+  readonly enrollments: Enrollments;
+  readonly settings: SettingsStore;
+  readonly activity: ActivityLog;
+  readonly pins: PinPrompts;
+  readonly consents: ConsentPrompts;
+  readonly extensionVersion: string;
+}
+
+/** A caller for the options page: no tab, no notices, not cancellable from a page. */
+function optionsCaller(): Caller {
+  return { signal: new AbortController().signal, origin: null, serviceName: null, automatic: false, notify: () => undefined };
+}
+
+/** Builds the handlers over the services. */
+export function createHandlers(s: HandlerServices): Handlers {
+  return {
+    ping: (_request, sender) =>
+      Promise.resolve({
+        type: 'pong',
+        protocolVersion: PROTOCOL_VERSION,
+        extensionVersion: s.extensionVersion,
+        senderContext: sender.context,
+        senderOrigin: sender.origin,
+      }),
+    hello: async (_request, sender) => {
+      const provider = sender.origin === null ? null : await s.providers.recognise(sender.origin);
+      return {
+        participating: provider !== null,
+        approved: provider?.status === 'approved',
+        serviceName: provider?.document.displayName ?? null,
+        challengeEndpoint: provider?.document.challengeEndpoint ?? null,
+        loginEndpoint: provider?.document.loginEndpoint ?? null,
+      };
+    },
+    authenticate: (request, sender) => withPageCaller(s, sender, async (caller) => ({ token: await authenticate(s.card, caller, request.challengeNonce) })),
+    getCertificate: (_request, sender) => withPageCaller(s, sender, (caller) => readCertificate(s.card, caller)),
+    enrollGenerateKey: (request, sender) =>
+      withPageCaller(s, sender, async (caller) => {
+        // Replacing the card's key is destructive: the holder confirms every time.
+        const allowed = await s.consents.ask({ origin: caller.origin ?? '', serviceName: caller.serviceName, kind: 'enroll' }, caller.signal);
+        if (!allowed) throw new ExtensionError(ExtensionErrorCode.CONSENT_DENIED, 'You did not allow a new key on your card');
+        return s.enrollments.generateKey(caller, request.algorithm);
+      }),
+    enrollWriteCertificate: (request, sender) =>
+      withPageCaller(s, sender, (caller) => s.enrollments.writeCertificate(caller, request.enrollmentId, fromBase64(request.certificate))),
+    cancel: (request, sender) => Promise.resolve({ cancelled: sender.tabId === null ? 0 : s.tabs.cancel(sender.tabId, request.operationId) }),
+    listProviders: async () => ({ providers: await s.providers.list() }),
+    approveProvider: async (request) => ({ provider: await s.providers.approve(request.origin) }),
+    forgetProvider: async (request) => ({ forgotten: await s.providers.forget(request.origin) }),
+    getSettings: async () => ({ settings: await s.settings.get() }),
+    setSettings: async (request) => ({ settings: await s.settings.set(request.settings) }),
+    listActivity: async () => ({ entries: await s.activity.list() }),
+    cardStatus: () => cardStatus(s.card, optionsCaller()),
+    changePin: async (request) => {
+      await changePin(s.card, optionsCaller(), request.currentPin, request.newPin);
+      return { changed: true };
+    },
+    unblockPin: async (request) => {
+      await unblockPin(s.card, optionsCaller(), request.puk, request.newPin);
+      return { unblocked: true };
+    },
+    pinPromptInfo: (request) => Promise.resolve(s.pins.info(request.requestId)),
+    pinSubmit: (request) => s.pins.submit(request.requestId, request.pin),
+    pinCancel: async (request) => ({ cancelled: await s.pins.cancel(request.requestId) }),
+    consentInfo: (request) => Promise.resolve(s.consents.info(request.requestId)),
+    consentAnswer: async (request) => ({ recorded: await s.consents.answer(request.requestId, request.allow) }),
+  };
+}

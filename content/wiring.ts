@@ -1,0 +1,75 @@
+/**
+ * Declarative page integration, for services that add markup instead of script:
+ * - `<button data-kyotsu-login>`: one-click login. On click the content script asks the service for a
+ *   challenge (POST `challengeEndpoint`), has the card sign it (the background takes the origin from the
+ *   browser), posts `{ authToken }` to `loginEndpoint` and follows the `redirect` the service answers (same
+ *   origin only) or reloads. Both requests go out from the page's own origin with its cookies, so the
+ *   session cookie lands in the tab's own cookie jar in Chrome and Firefox alike. A `data-kyotsu-csrf`
+ *   value on the button is sent as the `X-CSRF-Token` header.
+ * - `<input data-kyotsu-certificate="pem|certificate|serial|subject">`: filled with the common
+ *   certificate (with the holder's consent) — the qualify flow. A `kyotsu-certificate` event follows.
+ * Failures are shown on the element (`data-kyotsu-error` = stable code) and announced as a
+ * `kyotsu-error` event; nothing is retried by itself.
+ */
+import { type PageHello } from '../src/message-results.js';
+import { type Request } from '../src/message-requests.js';
+import { type Reply } from '../src/messages.js';
+
+/** How the wiring reaches the background and the network (injectable for tests). */
+export interface WiringDeps {
+  readonly send: <T extends Request['type']>(request: Extract<Request, { type: T }>) => Promise<Reply<T>>;
+  /** `fetch` as the page itself would send it (Firefox: `content.fetch`). */
+  readonly pageFetch: typeof fetch;
+  readonly navigate: (url: string) => void;
+}
+
+function fail(element: HTMLElement, code: string, message: string): void {
+  element.dataset.kyotsuError = code;
+  element.removeAttribute('aria-busy');
+  element.dispatchEvent(new CustomEvent('kyotsu-error', { bubbles: true, detail: { code, message } }));
+}
+
+async function login(deps: WiringDeps, hello: PageHello, button: HTMLElement): Promise<void> {
+  const { challengeEndpoint, loginEndpoint } = hello;
+  if (!challengeEndpoint || !loginEndpoint) return fail(button, 'NOT_A_PROVIDER', 'This page does not publish login endpoints');
+  button.setAttribute('aria-busy', 'true');
+  delete button.dataset.kyotsuError;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (button.dataset.kyotsuCsrf) headers['x-csrf-token'] = button.dataset.kyotsuCsrf;
+  const challenge = await deps.pageFetch(challengeEndpoint, { method: 'POST', credentials: 'same-origin', headers });
+  const { nonce } = (await challenge.json()) as { nonce?: unknown };
+  if (!challenge.ok || typeof nonce !== 'string') return fail(button, 'CHALLENGE_UNAVAILABLE', `challenge: HTTP ${challenge.status}`);
+  const signed = await deps.send<'authenticate'>({ type: 'authenticate', challengeNonce: nonce });
+  if (!signed.ok) return fail(button, signed.error.code, signed.error.message);
+  const token = signed.result.token;
+  const answer = await deps.pageFetch(loginEndpoint, { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify({ authToken: token }) });
+  const body = (await answer.json().catch(() => ({}))) as { redirect?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (!answer.ok) {
+    return fail(button, typeof body.error?.code === 'string' ? body.error.code : 'LOGIN_REFUSED', typeof body.error?.message === 'string' ? body.error.message : `HTTP ${answer.status}`);
+  }
+  const target = typeof body.redirect === 'string' ? new URL(body.redirect, location.href) : null;
+  deps.navigate(target && target.origin === location.origin ? target.href : location.href);
+}
+
+async function fillCertificate(deps: WiringDeps, field: HTMLInputElement | HTMLTextAreaElement): Promise<void> {
+  const reply = await deps.send<'getCertificate'>({ type: 'getCertificate' });
+  if (!reply.ok) return fail(field, reply.error.code, reply.error.message);
+  const view = reply.result;
+  const which = field.dataset.kyotsuCertificate;
+  field.value = which === 'pem' ? view.pem : which === 'serial' ? view.serial : which === 'subject' ? view.subject : view.certificate;
+  field.dispatchEvent(new Event('change', { bubbles: true }));
+  field.dispatchEvent(new CustomEvent('kyotsu-certificate', { bubbles: true, detail: { serial: view.serial, subject: view.subject } }));
+}
+
+/** Wires the page's kyotsu markup (call once the DOM is ready). */
+export function wirePage(doc: Document, deps: WiringDeps, hello: PageHello): void {
+  doc.addEventListener('click', (event) => {
+    const button = (event.target as Element | null)?.closest?.<HTMLElement>('[data-kyotsu-login]');
+    if (!button || !event.isTrusted) return; // only the holder's own clicks start a login
+    event.preventDefault();
+    login(deps, hello, button).catch((error: unknown) => fail(button, 'LOGIN_FAILED', error instanceof Error ? error.message : String(error)));
+  });
+  for (const field of doc.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[data-kyotsu-certificate], textarea[data-kyotsu-certificate]')) {
+    fillCertificate(deps, field).catch((error: unknown) => fail(field, 'CERTIFICATE_FAILED', error instanceof Error ? error.message : String(error)));
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The requests of the extension message protocol (see src/messages.ts for replies and `parseRequest`,
+ * src/message-parsers.ts for validation). Grouped by the privilege tier allowed to send them.
+ */
+import type * as R from './message-results.js';
+
+// ---- Page tier: sent by the content script on behalf of a participating web page. ----
+/** A liveness check. */
+export interface PingRequest { readonly type: 'ping' }
+/** The content script's first message: is this origin participating? */
+export interface HelloRequest { readonly type: 'hello' }
+/** Sign a login challenge for the sender's origin (Web eID `authenticate`). */
+export interface AuthenticateRequest { readonly type: 'authenticate'; readonly challengeNonce: string }
+/** Read the common certificate (needs the holder's consent for this service). */
+export interface GetCertificateRequest { readonly type: 'getCertificate' }
+/** Enrollment step 1: generate a new key on the card and return a CSR (needs consent and the PIN). */
+export interface EnrollGenerateKeyRequest { readonly type: 'enrollGenerateKey'; readonly algorithm: R.EnrollAlgorithm }
+/** Enrollment step 2: write the certificate the CA issued for that key to the card. */
+export interface EnrollWriteCertificateRequest {
+  readonly type: 'enrollWriteCertificate';
+  readonly enrollmentId: string;
+  /** Base64 DER. */
+  readonly certificate: string;
+}
+/** Abandon this tab's pending operations (one, or all when `operationId` is absent). */
+export interface CancelRequest { readonly type: 'cancel'; readonly operationId: string | null }
+
+// ---- Options tier: only from the extension's own pages. ----
+export interface ListProvidersRequest { readonly type: 'listProviders' }
+export interface ApproveProviderRequest { readonly type: 'approveProvider'; readonly origin: string }
+export interface ForgetProviderRequest { readonly type: 'forgetProvider'; readonly origin: string }
+export interface GetSettingsRequest { readonly type: 'getSettings' }
+/** Changes some settings; absent fields stay as they are. */
+export interface SetSettingsRequest { readonly type: 'setSettings'; readonly settings: Partial<R.Settings> }
+export interface ListActivityRequest { readonly type: 'listActivity' }
+export interface CardStatusRequest { readonly type: 'cardStatus' }
+/** CHANGE REFERENCE DATA for the PIN (SP 800-73-4 Part 2 §3.2.2). */
+export interface ChangePinRequest { readonly type: 'changePin'; readonly currentPin: string; readonly newPin: string }
+/** RESET RETRY COUNTER: unblock the PIN with the PUK and set a new PIN (SP 800-73-4 Part 2 §3.2.3). */
+export interface UnblockPinRequest { readonly type: 'unblockPin'; readonly puk: string; readonly newPin: string }
+
+// ---- Prompt tier: only from the extension's own PIN window (pin.html) / consent window (consent.html). ----
+export interface PinPromptInfoRequest { readonly type: 'pinPromptInfo'; readonly requestId: string }
+export interface PinSubmitRequest { readonly type: 'pinSubmit'; readonly requestId: string; readonly pin: string }
+export interface PinCancelRequest { readonly type: 'pinCancel'; readonly requestId: string }
+export interface ConsentInfoRequest { readonly type: 'consentInfo'; readonly requestId: string }
+export interface ConsentAnswerRequest { readonly type: 'consentAnswer'; readonly requestId: string; readonly allow: boolean }
+
+/** Every request any context may send to the background. */
+export type Request =
+  | PingRequest | HelloRequest | AuthenticateRequest | GetCertificateRequest | EnrollGenerateKeyRequest
+  | EnrollWriteCertificateRequest | CancelRequest
+  | ListProvidersRequest | ApproveProviderRequest | ForgetProviderRequest | GetSettingsRequest | SetSettingsRequest
+  | ListActivityRequest | CardStatusRequest | ChangePinRequest | UnblockPinRequest
+  | PinPromptInfoRequest | PinSubmitRequest | PinCancelRequest | ConsentInfoRequest | ConsentAnswerRequest;
+
