@@ -17,6 +17,14 @@ async function passwordLogin(client: TestClient, origin: string, userId: string,
   return (await client.request(`${origin}/login`, { method: 'POST', form: { _csrf: csrf, userId, password: demoPassword(userId, serviceId) } })).status;
 }
 
+async function confirmQualify(client: TestClient, origin: string): Promise<string> {
+  const page = await client.request(`${origin}/qualify`, { headers: { accept: 'text/html' } });
+  const csrf = await client.csrf(origin, '/qualify');
+  const confirm = await client.request(`${origin}/qualify`, { method: 'POST', form: { _csrf: csrf, decision: 'yes' } });
+  assert.equal(confirm.status, 303, confirm.text);
+  return page.text;
+}
+
 async function home(client: TestClient, origin: string): Promise<string> {
   return (await client.request(`${origin}/`, { headers: { accept: 'text/html' } })).text;
 }
@@ -78,10 +86,34 @@ describe('the participating services with the common certificate', () => {
     const loginPage = await client.request(`${origin('bank-b')}/login`, { headers: { accept: 'text/html' } });
     assert.match(loginPage.text, /data-testid="qualify-notice"/);
     assert.equal(await passwordLogin(client, origin('bank-b'), 'hanako', 'bank-b'), 303);
+    assert.match(await confirmQualify(client, origin('bank-b')), /common certificate of <strong data-testid="pending-name">Hanako Yamada<\/strong>/);
     assert.match(await home(client, origin('bank-b')), /Your common certificate now works at Bank B/);
     assert.equal((await world.services['bank-b']!.context.ca!.check(serial)).result, 'OK');
     const later = await hanako.login(new TestClient(), origin('bank-b'));
     assert.deepEqual(later.json(), { status: 'logged-in', redirect: '/' });
+  });
+
+  it('an unsigned token carrying someone else’s certificate learns nothing and links nothing', async () => {
+    const taroClient = new TestClient();
+    const challenge = await taroClient.request(`${origin('bank-b')}/api/auth/challenge`, { method: 'POST', headers: { origin: origin('bank-b') } });
+    assert.equal(challenge.status, 200);
+    const certificate = Buffer.from((await hanako.certificate())!).toString('base64');
+    const forged = { format: 'web-eid:1.0', unverifiedCertificate: certificate, algorithm: 'ES256', signature: Buffer.alloc(64, 1).toString('base64'), appVersion: 'https://x/1' };
+    const response = await taroClient.request(`${origin('bank-b')}/api/auth/login`, { method: 'POST', body: JSON.stringify(forged), headers: { 'content-type': 'application/json', origin: origin('bank-b') } });
+    assert.equal(response.status, 401);
+    assert.equal(response.json<{ error: { code: string } }>().error.code, 'TOKEN_SIGNATURE_INVALID');
+    assert.equal(await passwordLogin(taroClient, origin('bank-b'), 'taro', 'bank-b'), 303);
+    assert.equal((await taroClient.request(`${origin('bank-b')}/qualify`, { headers: { accept: 'text/html' } })).status, 303, 'nothing is pending');
+    assert.equal(world.services['bank-b']!.context.users.get('taro')!.certSerial, null);
+  });
+
+  it('a card session cannot register a passkey (it would outlive an invalidated card)', async () => {
+    const client = new TestClient();
+    await hanako.login(client, origin('bank-a'));
+    const csrf = await client.csrf(origin('bank-a'), '/');
+    const response = await client.request(`${origin('bank-a')}/api/passkeys/register/options`, { method: 'POST', json: {}, headers: { 'x-csrf-token': csrf } });
+    assert.equal(response.status, 403);
+    assert.equal(response.json<{ error: { code: string } }>().error.code, 'OWN_LOGIN_REQUIRED');
   });
 
   it('refuses a token signed for another origin, and changes nothing', async () => {
@@ -107,6 +139,7 @@ describe('the participating services with the common certificate', () => {
     const client = new TestClient();
     assert.equal((await hanako.login(client, origin('portal'))).json<{ status: string }>().status, 'qualify-required');
     await passwordLogin(client, origin('portal'), 'hanako', 'portal');
+    await confirmQualify(client, origin('portal'));
     await hanako.login(client, origin('portal'));
     const layout = await client.request(`${origin('portal')}/api/statement/layout`);
     const regions = layout.json<{ regions: { serviceId: string; origin: string }[] }>().regions;
@@ -128,6 +161,7 @@ describe('the participating services with the common certificate', () => {
     const client = new TestClient();
     await hanako.login(client, origin('card-co'));
     await passwordLogin(client, origin('card-co'), 'hanako', 'card-co');
+    await confirmQualify(client, origin('card-co'));
     assert.equal((await hanako.login(new TestClient(), origin('card-co'))).json<{ status: string }>().status, 'logged-in');
 
     // The holder invalidates the certificate through Bank A (e.g. a lost card).

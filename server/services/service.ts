@@ -14,6 +14,7 @@ import { portalRoutes } from './routes/portal.js';
 import { CaClient } from './shared/ca-client.js';
 import { homeRoutes } from './routes/home.js';
 import { passkeyRoutes } from './routes/passkeys.js';
+import { qualifyRoutes } from './routes/qualify.js';
 import { passwordRoutes } from './routes/password.js';
 import { statementRoutes } from './routes/statement.js';
 import { seedDemoData } from './seed.js';
@@ -62,6 +63,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
   passkeyRoutes(context);
   accountRoutes(context);
   certificateRoutes(context);
+  qualifyRoutes(context);
   noticeRoutes(context, () => options.ca?.webhookSecret ?? null);
   discoveryRoutes(context, () => trustAnchors);
   cardLoginRoutes(context, () => trustAnchors);

@@ -8,6 +8,7 @@ import { AuthError, AuthErrorCode } from '../../../src/protocol/errors.js';
 import { ChallengeService } from '../../rp/challenge/service.js';
 import { SqliteChallengeStore } from '../../rp/challenge/sqlite-store.js';
 import { verifyLogin } from '../../rp/login.js';
+import { verifyAuthToken } from '../../rp/verify-auth-token.js';
 import { AuthTokenVerifier } from '../../rp/verifier.js';
 import { requireCa, type ServiceContext } from '../context.js';
 import { HttpError } from '../shared/app.js';
@@ -70,14 +71,24 @@ export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonl
       const { nonce: _used, ...rest } = session.data;
       ctx.sessions.replace(reply, request, ctx.sessions.store.setData(session, rest));
     }
+    const token = request.rawBody ?? new Uint8Array();
     let serial: string;
+    let holderName: string;
     let qualifiedAtCa = true;
     try {
-      ({ serial } = await verifyLogin({ challenges, verifier: getVerifier(), token: request.rawBody ?? new Uint8Array(), nonce: nonce || undefined }));
+      const verified = await verifyLogin({ challenges, verifier: getVerifier(), token, nonce: nonce || undefined });
+      serial = verified.serial;
+      holderName = verified.subject.commonName ?? verified.subject.distinguishedName;
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       if (error.code !== AuthErrorCode.CERTIFICATE_NOT_PERMITTED || error.details?.reason !== 'NOT_QUALIFIED') throw refusal(error);
-      serial = String(error.details.serial);
+      // The CA was asked before the signature was checked: prove possession of the card's key now, with
+      // this session's (already consumed) nonce, before anything is remembered about this certificate.
+      const proven = await verifyAuthToken(token, { origin: ctx.origin(), challengeNonce: nonce ?? '', trustAnchors: trustAnchors(), revocation: 'none' }).catch((cause: unknown) => {
+        throw cause instanceof AuthError ? refusal(cause) : cause;
+      });
+      serial = proven.serial;
+      holderName = proven.subject.commonName ?? proven.subject.distinguishedName;
       qualifiedAtCa = false;
     }
     // Check-omitted mode: the CA was not asked, so the CA's invalidation notices are what refuses.
@@ -88,11 +99,12 @@ export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonl
     // In ca-check mode the CA's list is authoritative: a serial it does not list here never logs anyone in.
     if (user && !qualifiedAtCa) ctx.users.dropSerial(serial);
     if (!user || !qualifiedAtCa) {
-      // A genuine holder this service does not know yet: one login its own way, then qualify.
+      // A proven holder this service does not know yet: one login its own way, then an explicit confirmation.
       const current = ctx.sessions.ensure(request, reply);
-      ctx.sessions.replace(reply, request, ctx.sessions.store.setData(current, { ...current.data, pendingSerial: serial }));
+      const data = { ...current.data, pendingSerial: serial, pendingName: holderName, pendingAt: String(Date.now()) };
+      ctx.sessions.replace(reply, request, ctx.sessions.store.setData(current, data));
       return { status: 'qualify-required', redirect: '/login' };
     }
-    return { status: 'logged-in', redirect: await completeLogin(ctx, request, reply, user.id, 'certificate') };
+    return { status: 'logged-in', redirect: completeLogin(ctx, request, reply, user.id, 'certificate') };
   });
 }

@@ -1,27 +1,50 @@
-/** What happens after any successful login, whatever the method. */
+/**
+ * What happens after any successful login, whatever the method, and the hand-over of a pending common
+ * certificate to the qualify step.
+ *
+ * A card login at a service that does not know the certificate leaves it *pending* in the session (serial
+ * and holder name, proven by the token's signature). Only the service's own login (password or passkey)
+ * within a few minutes carries it on, and only to an explicit confirmation page (routes/qualify.ts) that
+ * names whose certificate it is — a planted session cannot silently link someone else's card.
+ */
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { requireCa, type ServiceContext, setFlash } from '../context.js';
-import { HttpError } from '../shared/app.js';
-import { type AuthMethod } from '../shared/sessions.js';
+import { type ServiceContext } from '../context.js';
+import { type AuthMethod, type Session } from '../shared/sessions.js';
+
+/** Session data keys of a pending certificate. */
+export const PENDING_KEYS = ['pendingSerial', 'pendingName', 'pendingAt'] as const;
+
+/** A pending certificate is forgotten after this long. */
+export const PENDING_LIFETIME_MS = 5 * 60 * 1000;
+
+/** A certificate waiting to be linked: its serial and holder name. */
+export interface PendingCertificate {
+  readonly serial: string;
+  readonly name: string;
+}
+
+/** The session's pending certificate, if it is still fresh. */
+export function pendingCertificate(session: Session | null, now = Date.now()): PendingCertificate | null {
+  const { pendingSerial, pendingName, pendingAt } = session?.data ?? {};
+  if (!pendingSerial || !pendingName || !pendingAt || now - Number(pendingAt) > PENDING_LIFETIME_MS) return null;
+  return { serial: pendingSerial, name: pendingName };
+}
+
+/** Session data without the pending certificate. */
+export function withoutPending(data: Readonly<Record<string, string>>): Record<string, string> {
+  const rest: Record<string, string> = { ...data };
+  for (const key of PENDING_KEYS) delete rest[key];
+  return rest;
+}
 
 /**
- * Starts the logged-in session (new ID, new CSRF token) and returns where the browser goes next.
- *
- * When the visitor arrived with a common certificate this service did not know (its token verified, but
- * the serial is in no user's row), this login is the service's own check of who they are: the service
- * asks the CA to add itself to the certificate's list and records the serial for this user (qualify).
+ * Starts the logged-in session (new ID, new CSRF token) and returns where the browser goes next: the
+ * qualify confirmation when this was the service's own login and a fresh certificate is pending, else home.
  */
-export async function completeLogin(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, userId: string, auth: AuthMethod): Promise<string> {
-  const pendingSerial = request.session?.data.pendingSerial;
-  const session = ctx.sessions.store.login(request.session, userId, auth);
+export function completeLogin(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, userId: string, auth: AuthMethod): string {
+  const pending = auth === 'certificate' ? null : pendingCertificate(request.session);
+  let session = ctx.sessions.store.login(request.session, userId, auth);
+  if (pending) session = ctx.sessions.store.setData(session, { pendingSerial: pending.serial, pendingName: pending.name, pendingAt: request.session?.data.pendingAt ?? String(Date.now()) });
   ctx.sessions.replace(reply, request, session);
-  if (!pendingSerial) return '/';
-  const holder = ctx.users.bySerial(pendingSerial);
-  if (holder && holder.id !== userId) {
-    throw new HttpError(409, 'CERTIFICATE_BELONGS_TO_ANOTHER_USER', 'This common certificate is already registered to another user here.');
-  }
-  await requireCa(ctx).qualify(pendingSerial);
-  ctx.users.setSerial(userId, pendingSerial);
-  setFlash(ctx, request, reply, 'info', `Your common certificate now works at ${ctx.config.theme.displayName}. Next time, just use your card.`);
-  return '/';
+  return pending ? '/qualify' : '/';
 }

@@ -31,6 +31,8 @@ function rpId(ctx: ServiceContext): string {
 export function passkeyRoutes(ctx: ServiceContext): void {
   ctx.app.post('/api/passkeys/register/options', async (request, reply) => {
     const { user, session } = requireUser(ctx, request);
+    // A card session must not mint a lasting second way in (it would outlive an invalidated card).
+    if (session.auth === 'certificate') throw new HttpError(403, 'OWN_LOGIN_REQUIRED', 'Log in with your password to register a passkey.');
     const existing = ctx.db.prepare('SELECT id, transports FROM passkeys WHERE user_id = ?').all(user.id) as Pick<PasskeyRow, 'id' | 'transports'>[];
     const options = await generateRegistrationOptions({
       rpName: ctx.config.theme.displayName,
@@ -89,6 +91,6 @@ export function passkeyRoutes(ctx: ServiceContext): void {
     ctx.db.prepare('UPDATE passkeys SET counter = ? WHERE id = ?').run(result.authenticationInfo.newCounter, row.id);
     const user = ctx.users.get(row.user_id);
     if (!user) throw new HttpError(401, 'PASSKEY_UNKNOWN', 'This passkey is not registered here.');
-    return { redirect: await completeLogin(ctx, request, reply, user.id, 'passkey') };
+    return { redirect: completeLogin(ctx, request, reply, user.id, 'passkey') };
   });
 }

@@ -3,13 +3,13 @@ import { type ServiceContext, frame } from '../context.js';
 import { HttpError } from '../shared/app.js';
 import { html } from '../shared/html.js';
 import { page } from '../shared/layout.js';
-import { completeLogin } from './login-complete.js';
+import { completeLogin, pendingCertificate } from './login-complete.js';
 
 /** Registers GET/POST /login and POST /logout. */
 export function passwordRoutes(ctx: ServiceContext): void {
   ctx.app.get('/login', (request, reply) => {
     const f = frame(ctx, request, reply, 'Log in');
-    const pendingSerial = request.session?.data.pendingSerial;
+    const pendingSerial = pendingCertificate(request.session)?.serial;
     const body = html`<section class="card"><h1>Log in to ${ctx.config.theme.displayName}</h1>
       ${pendingSerial ? html`<p data-testid="qualify-notice">Your common certificate is not yet registered here. Log in once with your ${ctx.config.theme.displayName} ID and password to use it from now on.</p>` : ''}
       <form method="post" action="/login"><input type="hidden" name="_csrf" value="${f.csrf ?? ''}">
@@ -36,7 +36,7 @@ export function passwordRoutes(ctx: ServiceContext): void {
       const f = frame(ctx, request, reply, 'Log in', { kind: 'error', text });
       return reply.status(result.reason === 'locked' ? 423 : 401).type('text/html; charset=utf-8').send(page(f, html`<p><a href="/login">Try again</a></p>`));
     }
-    return reply.redirect(await completeLogin(ctx, request, reply, result.user.id, 'password'), 303);
+    return reply.redirect(completeLogin(ctx, request, reply, result.user.id, 'password'), 303);
   });
 
   ctx.app.post('/logout', (request, reply) => {

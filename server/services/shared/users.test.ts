@@ -24,3 +24,16 @@ describe('user store', () => {
     assert.equal(users.bySerial('abcdef01'), null);
   });
 });
+
+describe('user store under parallel guesses', () => {
+  it('spends at most five attempts before the lock, even when twenty arrive at once', async () => {
+    const users = new UserStore(openServiceDb(':memory:'));
+    await users.create({ id: 'carol', password: 'right', name: 'C', address: 'x', email: 'c@x' });
+    const guesses = Array.from({ length: 20 }, (_, i) => (i === 19 ? 'right' : `wrong-${i}`));
+    const results = await Promise.all(guesses.map((g) => users.checkPassword('carol', g)));
+    const checked = results.filter((r) => !r.ok && r.reason === 'unknown-or-wrong').length;
+    assert.ok(checked <= 5, `${checked} wrong passwords were checked`);
+    assert.equal(results[19]!.ok, false, 'the right password arriving after the burst is refused: the account is locked');
+    assert.equal((await users.checkPassword('carol', 'right')).ok, false);
+  });
+});

@@ -32,6 +32,13 @@ interface UserRow {
   locked_until: number;
 }
 
+let dummy: Promise<string> | null = null;
+/** A hash to check unknown IDs against, so they cost what a real check costs. */
+function dummyHash(): Promise<string> {
+  dummy ??= hashPassword('kyotsu: no such user');
+  return dummy;
+}
+
 function toUser(row: UserRow): User {
   return { id: row.id, name: row.name, address: row.address, email: row.email, certSerial: row.cert_serial };
 }
@@ -63,21 +70,36 @@ export class UserStore {
 
   /**
    * Checks an ID + password. A locked account is refused without looking at the password; the fifth wrong
-   * password in a row locks it for `LOCKOUT_MS`. Unknown IDs and wrong passwords look the same to callers.
+   * password in a row locks it for `LOCKOUT_MS`. Unknown IDs and wrong passwords look the same to callers
+   * and cost the same scrypt work.
+   *
+   * Each attempt is reserved atomically BEFORE the slow hash, so parallel guesses cannot all read the same
+   * count: at most `LOCKOUT_THRESHOLD` attempts are ever in flight or spent before the lock.
    */
   async checkPassword(id: string, password: string): Promise<PasswordCheck> {
     const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
-    if (!row) return { ok: false, reason: 'unknown-or-wrong' };
+    if (!row) {
+      await verifyPassword(password, await dummyHash());
+      return { ok: false, reason: 'unknown-or-wrong' };
+    }
     const now = this.now();
     if (row.locked_until > now) return { ok: false, reason: 'locked', until: row.locked_until };
+    const reserved = this.db
+      .prepare('UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? AND locked_until <= ? AND failed_logins < ? RETURNING failed_logins')
+      .get(id, now, LOCKOUT_THRESHOLD) as { failed_logins: number } | undefined;
+    if (!reserved) return this.lock(id, now);
     if (await verifyPassword(password, row.password_hash)) {
       this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?').run(id);
       return { ok: true, user: toUser(row) };
     }
-    const failed = row.failed_logins + 1;
-    const lockedUntil = failed >= LOCKOUT_THRESHOLD ? now + LOCKOUT_MS : 0;
-    this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(lockedUntil ? 0 : failed, lockedUntil, id);
-    return lockedUntil ? { ok: false, reason: 'locked', until: lockedUntil } : { ok: false, reason: 'unknown-or-wrong' };
+    return reserved.failed_logins >= LOCKOUT_THRESHOLD ? this.lock(id, now) : { ok: false, reason: 'unknown-or-wrong' };
+  }
+
+  private lock(id: string, now: number): PasswordCheck {
+    const until = now + LOCKOUT_MS;
+    this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = MAX(locked_until, ?) WHERE id = ?').run(until, id);
+    const row = this.db.prepare('SELECT locked_until FROM users WHERE id = ?').get(id) as { locked_until: number };
+    return { ok: false, reason: 'locked', until: row.locked_until };
   }
 
   /** Records (or clears, with null) the user's common-certificate serial. */
