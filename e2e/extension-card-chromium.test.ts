@@ -104,7 +104,7 @@ describe('Chromium: consent, PIN window, enrollment, the reader queue and WebUSB
     await Promise.all([bankA?.close(), bankB?.close(), outsider?.close()]);
   });
 
-  it('enrolls: consent and PIN are asked in extension-owned popup windows, and the PIN never reaches the page', async () => {
+  it('enrolls: consent and PIN are asked in extension-owned popup windows, the PIN never reaches the page; the certificate then fills a qualify field', async () => {
     const page = await openServicePage(browser.context, `${bankA.origin}/app.html`);
     await start(page, 'keygen', (app) => app.kyotsu.enroll.generateKey('ES256'), null);
 
@@ -141,6 +141,12 @@ describe('Chromium: consent, PIN window, enrollment, the reader queue and WebUSB
     const seen = await page.evaluate(() => (window as unknown as AppWindow).pageSeen.join('\n') + document.documentElement.outerHTML);
     assert.equal(seen.includes(PIN), false, 'the PIN appears in no message the page received and nowhere in its DOM');
     await page.close();
+
+    // The qualify flow without page script: the content script fills a data-kyotsu-certificate field.
+    const qualify = await browser.context.newPage();
+    await qualify.goto(`${bankA.origin}/qualify.html`);
+    await qualify.waitForFunction((expected) => (document.getElementById('serial') as HTMLInputElement).value === expected, serial);
+    await qualify.close();
   });
 
   it('serialises two tabs on the one card (Web Locks): the second tab shows "card in use — waiting", the card log shows no overlap', async () => {
