@@ -14,7 +14,10 @@ type Bench = () => Promise<{ run(): Promise<BenchTable[]> }>;
 const BENCHES: Readonly<Record<string, Bench>> = {
   softcard: () => import('./softcard.js'),
   ccid: () => import('./ccid.js'),
+  'path-validation': () => import('./path-validation.js'),
   'card-apdu': () => import('./card-apdu.js'),
+  ca: () => import('./ca.js'),
+  rp: () => import('./rp.js'),
 };
 
 async function main(): Promise<number> {

@@ -72,6 +72,12 @@ describe('ApduProcessor', () => {
     assert.equal((await new ApduProcessor(conn2).transmit({ cla: 0, ins: 0xfd, p1: 0, p2: 0, ne: 1 })).data.length, 256);
   });
 
+  it('never re-sends a command that asked for no data (VERIFY with the PIN) on a 6Cxx answer', async () => {
+    const conn = new ScriptedConnection([['002000800831323334353637ff', '6c08']]);
+    const r = await new ApduProcessor(conn).transmit({ cla: 0, ins: 0x20, p1: 0, p2: 0x80, data: Uint8Array.from([0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0xff]) });
+    assert.equal(r.sw, 0x6c08);
+  });
+
   it('re-issues only once: a card that insists on 6Cxx gets its status back', async () => {
     const conn = new ScriptedConnection([['00fd000001', '6c03'], ['00fd000003', '6c04']]);
     const r = await new ApduProcessor(conn).transmit({ cla: 0, ins: 0xfd, p1: 0, p2: 0, ne: 1 });

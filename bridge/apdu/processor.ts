@@ -76,7 +76,9 @@ export class ApduProcessor {
   async #collect(command: CommandApdu, extended: boolean): Promise<ResponseApdu> {
     let response = await this.#exchange(command, extended);
     // 6Cxx: wrong Le, SW2 = the exact length; re-issue the same command once with Ne = SW2 (ISO/IEC 7816-4 §5.1.3).
-    if (response.sw >>> 8 === 0x6c) response = await this.#exchange({ ...command, ne: response.sw & 0xff || 256 }, extended);
+    // Only a command that asked for data is re-sent: a card answering 6Cxx to a case 1/3 command (VERIFY with
+    // the PIN, say) is misbehaving, and the PIN is never sent again by itself.
+    if (response.sw >>> 8 === 0x6c && command.ne !== undefined) response = await this.#exchange({ ...command, ne: response.sw & 0xff || 256 }, extended);
     const parts: Uint8Array[] = [];
     let total = 0;
     // 61xx: SW2 more bytes available (00 = 256 or more); fetch them with GET RESPONSE (ISO/IEC 7816-4 §5.1.3, §7.6.1).

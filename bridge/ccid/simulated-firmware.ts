@@ -22,6 +22,7 @@ import {
   type IccStatus,
   type PcToRdrMessage,
 } from './ccid-message.js';
+import { CcidError, CcidErrorCode } from './ccid-errors.js';
 import { SlotError } from './ccid-status.js';
 
 /** Where the firmware's messages go: the device's bulk-IN and interrupt-IN queues. */
@@ -187,8 +188,9 @@ export class SimulatedCcidFirmware {
     let request: PcToRdrMessage;
     try {
       request = decodePcToRdr(bytes);
-    } catch {
-      // The only decoding failure of a complete message is an invalid bPowerSelect (§6.1.1).
+    } catch (error) {
+      // The only decoding failure of a complete message is an invalid bPowerSelect (§6.1.1); anything else is a bug.
+      if (!(error instanceof CcidError) || error.code !== CcidErrorCode.CCID_PROTOCOL_ERROR) throw error;
       this.failed({ type: 'IccPowerOn', seq: bytes[6]! }, OFFSET_POWER_SELECT);
       return;
     }

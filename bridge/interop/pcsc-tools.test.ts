@@ -92,7 +92,8 @@ async function waitForEmptyReader(timeoutMs = 15_000): Promise<void> {
       await connection.close();
     } catch (error) {
       if (isCardError(error, CardErrorCode.NO_CARD)) return;
-      throw error;
+      // While vpcd notices the card is gone, pcscd briefly reports it unpowered/removed: keep polling.
+      if (!isCardError(error, CardErrorCode.CARD_REMOVED) || Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) throw new Error(`${READER_NAME} still holds a card after ${timeoutMs} ms`);
     await sleep(100);

@@ -35,6 +35,12 @@ describe('APDU redaction for logs', () => {
     assert.equal(trace.sw, '9000');
   });
 
+  it('hides the printed-information object (PIN-protected management key) read with a short or an extended APDU', () => {
+    const secret = fromHex('53108810' + 'aa'.repeat(16) + '9000');
+    assert.equal(traceExchange(fromHex('00cb3fff055c035fc10900'), secret).response, '<20 bytes redacted>');
+    assert.equal(traceExchange(fromHex('00cb3fff0000055c035fc1090000'), secret).response, '<20 bytes redacted>');
+  });
+
   it('summarises a response as data and status word', () => {
     const trace = traceExchange(fromHex('00f8000000'), fromHex('0102030490 00'.replace(/ /g, '')));
     assert.deepEqual(

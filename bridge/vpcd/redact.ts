@@ -58,7 +58,8 @@ export function commandIsSensitive(command: Uint8Array): boolean {
 function responseIsSensitive(command: Uint8Array): boolean {
   const ins = command[1];
   if (ins === Ins.GENERAL_AUTHENTICATE) return command[3] === KeyRef.MANAGEMENT;
-  if (ins === Ins.GET_DATA) return startsWith(command.subarray(5), PRINTED_INFORMATION);
+  // Short APDU: the 5C list starts at offset 5; extended (00 Lc1 Lc2): at offset 7 (ISO/IEC 7816-4 §5.1).
+  if (ins === Ins.GET_DATA) return startsWith(command.subarray(5), PRINTED_INFORMATION) || startsWith(command.subarray(7), PRINTED_INFORMATION);
   return false;
 }
 
