@@ -1,11 +1,11 @@
 /**
  * Declarative page integration, for services that add markup instead of script:
  * - `<button data-kyotsu-login>`: one-click login. On click the content script asks the service for a
- *   challenge (POST `challengeEndpoint`), has the card sign it (the background takes the origin from the
- *   browser), posts `{ authToken }` to `loginEndpoint` and follows the `redirect` the service answers (same
- *   origin only) or reloads. Both requests go out from the page's own origin with its cookies, so the
- *   session cookie lands in the tab's own cookie jar in Chrome and Firefox alike. A `data-kyotsu-csrf`
- *   value on the button is sent as the `X-CSRF-Token` header.
+ *   challenge (POST `challengeEndpoint` → `{ nonce }`), has the card sign it (the background takes the
+ *   origin from the browser), posts the token's JSON text as the body to `loginEndpoint` and follows the
+ *   `redirect` the service answers (same origin only) or reloads — the contract of server/services
+ *   (routes/card-login.ts). Both requests go out from the page's own origin with its cookies, so the
+ *   session cookie lands in the tab's own cookie jar in Chrome and Firefox alike.
  * - `<input data-kyotsu-certificate="pem|certificate|serial|subject">`: filled with the common
  *   certificate (with the holder's consent) — the qualify flow. A `kyotsu-certificate` event follows.
  * Failures are shown on the element (`data-kyotsu-error` = stable code) and announced as a
@@ -29,24 +29,50 @@ function fail(element: HTMLElement, code: string, message: string): void {
   element.dispatchEvent(new CustomEvent('kyotsu-error', { bubbles: true, detail: { code, message } }));
 }
 
+/** What the service answered, as JSON; `{}` when the body is not JSON (an HTML error page, say). */
+async function jsonOf(response: Response): Promise<ServiceAnswer> {
+  const text = await response.text();
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch (error) {
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+}
+
+/** The service's `{ error: { code, message } }` (server/services), or a code of our own with the HTTP status. */
+function refused(element: HTMLElement, response: Response, body: ServiceAnswer, fallback: string): void {
+  const code = typeof body.error?.code === 'string' ? body.error.code : fallback;
+  fail(element, code, typeof body.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`);
+}
+
+interface ServiceAnswer {
+  readonly nonce?: unknown;
+  readonly redirect?: unknown;
+  readonly error?: { readonly code?: unknown; readonly message?: unknown };
+}
+
 async function login(deps: WiringDeps, hello: PageHello, button: HTMLElement): Promise<void> {
   const { challengeEndpoint, loginEndpoint } = hello;
   if (!challengeEndpoint || !loginEndpoint) return fail(button, 'NOT_A_PROVIDER', 'This page does not publish login endpoints');
   button.setAttribute('aria-busy', 'true');
   delete button.dataset.kyotsuError;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (button.dataset.kyotsuCsrf) headers['x-csrf-token'] = button.dataset.kyotsuCsrf;
-  const challenge = await deps.pageFetch(challengeEndpoint, { method: 'POST', credentials: 'same-origin', headers });
-  const { nonce } = (await challenge.json()) as { nonce?: unknown };
-  if (!challenge.ok || typeof nonce !== 'string') return fail(button, 'CHALLENGE_UNAVAILABLE', `challenge: HTTP ${challenge.status}`);
+  const challenge = await deps.pageFetch(challengeEndpoint, { method: 'POST', credentials: 'same-origin' });
+  const issued = await jsonOf(challenge);
+  if (!challenge.ok || typeof issued.nonce !== 'string') return refused(button, challenge, issued, 'CHALLENGE_UNAVAILABLE');
+  const nonce = issued.nonce;
   const signed = await deps.send<'authenticate'>({ type: 'authenticate', challengeNonce: nonce });
   if (!signed.ok) return fail(button, signed.error.code, signed.error.message);
   const token = signed.result.token;
-  const answer = await deps.pageFetch(loginEndpoint, { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify({ authToken: token }) });
-  const body = (await answer.json().catch(() => ({}))) as { redirect?: unknown; error?: { code?: unknown; message?: unknown } };
-  if (!answer.ok) {
-    return fail(button, typeof body.error?.code === 'string' ? body.error.code : 'LOGIN_REFUSED', typeof body.error?.message === 'string' ? body.error.message : `HTTP ${answer.status}`);
-  }
+  const answer = await deps.pageFetch(loginEndpoint, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(token),
+  });
+  const body = await jsonOf(answer);
+  if (!answer.ok) return refused(button, answer, body, 'LOGIN_REFUSED');
   const target = typeof body.redirect === 'string' ? new URL(body.redirect, location.href) : null;
   deps.navigate(target && target.origin === location.origin ? target.href : location.href);
 }

@@ -13,7 +13,7 @@ import { type KyotsuTestHooks } from '../background/test-hooks.js';
 import { type KyotsuPage } from '../src/page-api.js';
 import { parseCertificate } from '../src/pki/certificate.js';
 import { tokenSignedData } from '../src/protocol/signed-data.js';
-import { nonParticipatingPages, servicePages } from './fixtures/service-page.js';
+import { nonParticipatingPages, SERVICE_NONCE, servicePages } from './fixtures/service-page.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
 import { clickClosing, openOptions, openServicePage, waitForExtensionWindow, windowTypeOf } from './support/extension-pages.js';
 import { type PageServer, servePages } from './support/static-server.js';
@@ -203,6 +203,22 @@ describe('Chromium: consent, PIN window, enrollment, the reader queue and WebUSB
     for (let i = 1; i < log.length; i++) assert.ok(log[i]!.startedAt >= log[i - 1]!.endedAt, 'no two APDUs overlapped on the card');
 
     await Promise.all([pageA.close(), pageB.close(), options.close()]);
+  });
+
+  it('one-click login: a data-kyotsu-login button gets a challenge, has the card sign it, posts the token from the page and follows the redirect', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${bankA.origin}/login.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.kyotsu === 'ready');
+    const before = bankA.received.length;
+    await page.locator('[data-kyotsu-login]').click();
+    await enterPin(browser); // the PIN cache is off since the previous test
+    await page.waitForURL(`${bankA.origin}/welcome.html`);
+    const posted = bankA.received.slice(before).filter((request) => request.method === 'POST').map((request) => request.path);
+    assert.deepEqual(posted, ['/api/auth/challenge', '/api/auth/login']);
+    const token = JSON.parse(bankA.received.slice(before).find((request) => request.path === '/api/auth/login')!.body) as { unverifiedCertificate: string; signature: string; algorithm: string; format: string };
+    assert.equal(token.format, 'web-eid:1.0');
+    assert.equal(await tokenVerifiesFor(token, bankA.origin, SERVICE_NONCE), true, 'the posted token signs the service challenge for the page origin');
+    await page.close();
   });
 
   it('reaches the card through the WebUSB CCID driver (simulated reader, test build): "insert your card" proceeds by itself', async () => {
