@@ -213,14 +213,16 @@ describe('check order', () => {
     }
   });
 
-  it('revocation is checked before the signature, and a revoked certificate is refused even with a bad signature', async () => {
+  it('the signature is checked before revocation: an unsigned token never reaches the CA, a signed revoked one is refused', async () => {
     const revoked = await pki.issueLeaf();
     caCheck.answers.set(`${serialOf(revoked)}/${SERVICE}`, { result: 'NG', reason: 'invalidated' });
+    const caOptions = { revocation: { type: 'ca-check' as const, caUrl: caCheck.url, apiToken: caCheck.apiToken }, service: SERVICE };
+    const before = caCheck.seen.length;
     const { nonce } = await new ChallengeService().createChallenge();
-    const token = await signTokenText(revoked, 'https://elsewhere.example', nonce);
-    await assert.rejects(verifyAuthToken(token, options(nonce, { revocation: { type: 'ca-check', caUrl: caCheck.url, apiToken: caCheck.apiToken }, service: SERVICE })), {
-      code: AuthErrorCode.CERTIFICATE_REVOKED,
-    });
+    const forged = await signTokenText(revoked, 'https://elsewhere.example', nonce);
+    await assert.rejects(verifyAuthToken(forged, options(nonce, caOptions)), { code: AuthErrorCode.TOKEN_SIGNATURE_INVALID });
+    assert.equal(caCheck.seen.length, before, 'the CA was not asked about a token the card did not sign');
+    await assert.rejects(verifyAuthToken(await signTokenText(revoked, ORIGIN, nonce), options(nonce, caOptions)), { code: AuthErrorCode.CERTIFICATE_REVOKED });
   });
 
   it('refuses a bad configuration before looking at the token', async () => {

@@ -7,8 +7,11 @@
  *  3. certificate validity at `now`
  *  4. KeyUsage digitalSignature; ExtendedKeyUsage (if present) clientAuth
  *  5. a path to a trust anchor (validator with revocation 'none')
- *  6. revocation: the CA's check, OCSP with a nonce, CRLs, or none
- *  7. the signature over H(origin) ‖ H(nonce), with the relying party's OWN origin and nonce
+ *  6. the signature over H(origin) ‖ H(nonce), with the relying party's OWN origin and nonce
+ *  7. revocation: the CA's check, OCSP with a nonce, CRLs, or none
+ *
+ * Issue 5 lists revocation before the signature; the signature comes first here so that a token the card
+ * did not sign never causes a network call or reveals a certificate's status (see step 6 below).
  *
  * (Step 2 decodes the certificate because the key-type match needs the key; a certificate that is not DER
  * is therefore reported there, as CERTIFICATE_MALFORMED.)
@@ -175,14 +178,18 @@ export async function verifyParsedTokenWith(
   });
   if (!pathResult.ok) throw pathFailure(pathResult);
 
-  // 6. Revocation.
-  const serial = serialHex(cert);
-  await checkRevocation(options.revocation, { cert, path: pathResult.path, serial, options, now, validatePath });
-
-  // 7. The signature, over the relying party's own origin and nonce (Web eID: never values from the token).
+  // 6. The signature, over the relying party's own origin and nonce (Web eID: never values from the token).
+  // Checked BEFORE revocation (issue 5 lists it last): otherwise anyone holding a victim's public
+  // certificate could, without the card, make the relying party ask the CA about it and read the answer
+  // (whether it is revoked, where it is qualified) — and a service acting on that answer would act for a
+  // holder who never signed. No network call is made for a token that is not signed by the card.
   if (!verifyTokenSignature(parsed.algorithm, publicKey, await signedData(), parsed.signature)) {
     throw new AuthError(AuthErrorCode.TOKEN_SIGNATURE_INVALID, `the ${parsed.algorithm} signature does not verify for this origin and challenge`);
   }
+
+  // 7. Revocation.
+  const serial = serialHex(cert);
+  await checkRevocation(options.revocation, { cert, path: pathResult.path, serial, options, now, validatePath });
   return { certificate: parsed.certificate, subject: certificateSubject(cert), serial };
 }
 

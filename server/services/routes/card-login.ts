@@ -82,8 +82,9 @@ export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonl
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       if (error.code !== AuthErrorCode.CERTIFICATE_NOT_PERMITTED || error.details?.reason !== 'NOT_QUALIFIED') throw refusal(error);
-      // The CA was asked before the signature was checked: prove possession of the card's key now, with
-      // this session's (already consumed) nonce, before anything is remembered about this certificate.
+      // Not listed here yet. The verifier checks the signature before asking the CA, so this holder has
+      // proven the card's key; verifying once more without revocation gives the holder name to confirm
+      // (and keeps this path safe even with a verifier that asks the CA first).
       const proven = await verifyAuthToken(token, { origin: ctx.origin(), challengeNonce: nonce ?? '', trustAnchors: trustAnchors(), revocation: 'none' }).catch((cause: unknown) => {
         throw cause instanceof AuthError ? refusal(cause) : cause;
       });
