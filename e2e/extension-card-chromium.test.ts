@@ -257,4 +257,18 @@ describe('Chromium: consent, PIN window, enrollment, the reader queue and WebUSB
     assert.deepEqual(replies, []);
     await page.close();
   });
+  it('a background stopped mid-request (MV3 worker killed) fails the page request with BACKGROUND_RESTARTED and tells the prompt window', async () => {
+    // Runs last: it stops the service worker this file's other tests talk to.
+    const page = await openServicePage(browser.context, `${bankA.origin}/app.html`);
+    await start(page, 'login', (app, nonce) => app.kyotsu.authenticate(nonce), NONCE_A);
+    const pinWindow = await waitForExtensionWindow(browser, '/pin.html');
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    const stopped = await outcome<unknown>(page, 'login');
+    assert.equal(stopped.error?.code, 'BACKGROUND_RESTARTED', 'the page hears a typed error instead of waiting forever');
+    await pinWindow.locator('#status', { hasText: 'kyotsu restarted' }).waitFor();
+    assert.equal(await pinWindow.locator('#pin').isDisabled(), true, 'the stale PIN window takes no PIN');
+    await page.close();
+  });
 });
