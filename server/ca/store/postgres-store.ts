@@ -222,6 +222,8 @@ export interface PostgresStoreOptions {
   readonly connectionString: string;
   /** Pool size; default 10. */
   readonly max?: number;
+  /** How long a query may wait for a pooled client before the store counts as unavailable; default 30 s. */
+  readonly connectionTimeoutMs?: number;
   /** Called with errors of idle pooled connections (e.g. the server restarted); default: console.error. */
   readonly onIdleError?: (error: Error) => void;
 }
@@ -232,7 +234,9 @@ export class PostgresStore implements CaStore {
   private readonly pool: pg.Pool;
 
   constructor(options: PostgresStoreOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
+    // A busy CA queues for a pooled client (e.g. many calls on one serial wait for its row lock); that is
+    // load, not an outage, so the wait may be long. A down server still fails fast with ECONNREFUSED.
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, connectionTimeoutMillis: options.connectionTimeoutMs ?? 30_000 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', options.onIdleError ?? ((error) => console.error(`kyotsu ca: idle PostgreSQL connection failed: ${error.message}`)));
   }
