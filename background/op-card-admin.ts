@@ -9,6 +9,7 @@ import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
 import { type ActivityEntry, type CardStatus, type CertificateView } from '../src/message-results.js';
 import { type ActivityLog } from './activity.js';
 import { type Caller, type CardJobDeps, runCardJob } from './card-job.js';
+import { type CardSession } from './card-session.js';
 import { certificateView } from './certificate-view.js';
 import { type PinCache } from './pin-cache.js';
 
@@ -63,7 +64,7 @@ function pinChange(
   deps: CardAdminDeps,
   caller: Caller,
   operation: ActivityEntry['operation'],
-  change: (session: Parameters<Parameters<typeof runCardJob>[3]>[0]) => Promise<void>,
+  change: (session: CardSession) => Promise<void>,
 ): Promise<void> {
   return runCardJob(deps, caller, undefined, async (session) => {
     deps.pinCache.clear('pin-changed');
