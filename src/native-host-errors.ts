@@ -18,6 +18,8 @@ export const NativeHostErrorCode = {
   PROTOCOL_MISMATCH: 'NATIVE_PROTOCOL_MISMATCH',
   /** No open connection has this handle (never opened, disconnected, or lost when pcscd restarted). */
   HANDLE_UNKNOWN: 'NATIVE_HANDLE_UNKNOWN',
+  /** The port already has the most open handles a host allows (`details.max`); disconnect some first. */
+  TOO_MANY_HANDLES: 'NATIVE_TOO_MANY_HANDLES',
   /** `begin` on a handle that already holds its transaction. */
   TRANSACTION_ACTIVE: 'NATIVE_TRANSACTION_ACTIVE',
   /** `end` on a handle that holds no transaction. */
