@@ -30,6 +30,9 @@ import { ApduLog, type HostLog } from './log.js';
 import { isServiceGone, isSharingViolation } from './pcsc-readers.js';
 import { type PcscService } from './pcsc-service.js';
 
+/** How long after an unexplained command failure the host watches for the card's removal to show (ms). */
+const REMOVAL_GRACE_MS = 1500;
+
 /** Most handles one port may hold open. */
 export const MAX_HANDLES = 32;
 
@@ -242,7 +245,7 @@ export class CardHandles {
         throw this.service.lost(error);
       }
       const typed = pcscError(error, entry.reader);
-      if (isCardError(typed, CardErrorCode.CARD_REMOVED) || isCardError(typed, CardErrorCode.NO_CARD) || !this.cardStillThere(entry)) {
+      if (isCardError(typed, CardErrorCode.CARD_REMOVED) || isCardError(typed, CardErrorCode.NO_CARD) || (await this.cardLeftWithin(entry, REMOVAL_GRACE_MS))) {
         throw this.lose(entry, CardErrorCode.CARD_REMOVED, `The card was removed from '${entry.reader}' during the command`);
       }
       if (isCardError(typed, CardErrorCode.READER_UNPLUGGED)) throw this.lose(entry, CardErrorCode.READER_UNPLUGGED, `The reader '${entry.reader}' is gone`);
@@ -252,7 +255,21 @@ export class CardHandles {
     return response;
   }
 
-  /** After a failed command: is the same card still in the reader? */
+  /**
+   * After a command failed for no stated reason (SCARD_E_NOT_TRANSACTED, a reader driver error): did the
+   * card just leave? pcscd learns of a removal by polling some readers (every 400 ms for vpcd and serial
+   * readers), so the answer may take a moment to show.
+   */
+  private async cardLeftWithin(entry: Entry, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      if (!this.cardStillThere(entry)) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(50);
+    }
+  }
+
+  /** Is the card the handle was opened on still in the reader? */
   private cardStillThere(entry: Entry): boolean {
     try {
       const found = this.service.reader(entry.reader);
