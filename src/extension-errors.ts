@@ -21,6 +21,8 @@ export const ExtensionErrorCode = {
   BACKGROUND_RESTARTED: 'BACKGROUND_RESTARTED',
   /** The native host is not installed or not reachable. */
   NATIVE_HOST_UNAVAILABLE: 'NATIVE_HOST_UNAVAILABLE',
+  /** The native host's PC/SC service sees no card reader at all (plug one in). */
+  NO_READER: 'NO_READER',
   /** No WebUSB reader is paired, or the paired reader is not connected. */
   READER_NOT_PAIRED: 'READER_NOT_PAIRED',
   /** The card holds no certificate in the authentication slot (9A). */
