@@ -11,6 +11,7 @@ const GROUPS: Readonly<Record<string, { readonly load: Group; readonly summary: 
   // card: { load: () => import('../bridge/cli/card.js'), summary: 'software PIV card: serve it to PC/SC' },
   ca: { load: () => import('../server/ca/cli.js'), summary: 'certificate authority: init, serve, service, issue, invalidate, status' },
   card: { load: () => import('../bridge/cli/card.js'), summary: 'software PIV card: init, status, serve it to PC/SC (vpcd)' },
+  host: { load: () => import('../bridge/cli/host.js'), summary: 'native-messaging PC/SC host: install, uninstall, status' },
 };
 
 function usage(): string {
