@@ -7,6 +7,7 @@ import { fromBase64 } from '../src/bytes.js';
 import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
 import { PROTOCOL_VERSION } from '../src/messages.js';
 import { type ActivityLog } from './activity.js';
+import { type AutoLogins } from './auto-login.js';
 import { type Caller } from './card-job.js';
 import { type ConsentPrompts } from './consent-prompt.js';
 import { authenticate, type AuthenticateDeps } from './op-authenticate.js';
@@ -15,6 +16,7 @@ import { type Enrollments } from './op-enroll.js';
 import { type PageCallerDeps, withPageCaller } from './page-caller.js';
 import { type PinPrompts } from './pin-prompt.js';
 import { type Handlers } from './router.js';
+import { type ClassifiedSender } from './sender.js';
 import { type SettingsStore } from './settings.js';
 
 /** Everything the handlers delegate to. */
@@ -25,7 +27,17 @@ export interface HandlerServices extends PageCallerDeps {
   readonly activity: ActivityLog;
   readonly pins: PinPrompts;
   readonly consents: ConsentPrompts;
+  readonly autoLogins: AutoLogins;
   readonly extensionVersion: string;
+}
+
+/** The automatic login this content script was granted, or a refusal: only the holding tab may sign. */
+function heldAutoLogin(s: HandlerServices, sender: ClassifiedSender): { origin: string; tabId: number } {
+  const { origin, tabId } = sender;
+  if (sender.context !== 'content-script' || origin === null || tabId === null || !s.autoLogins.holds(origin, tabId)) {
+    throw new ExtensionError(ExtensionErrorCode.NOT_A_PROVIDER, 'This tab holds no automatic login');
+  }
+  return { origin, tabId };
 }
 
 /** A caller for the options page: no tab, no notices, not cancellable from a page. */
@@ -65,6 +77,20 @@ export function createHandlers(s: HandlerServices): Handlers {
       }),
     enrollWriteCertificate: (request, sender) =>
       withPageCaller(s, sender, (caller) => s.enrollments.writeCertificate(caller, request.enrollmentId, fromBase64(request.certificate))),
+    autoLoginBegin: async (request, sender) => {
+      const { origin, tabId } = sender;
+      if (sender.context !== 'content-script' || origin === null || tabId === null) return { action: 'none' };
+      return { action: await s.autoLogins.begin(origin, tabId, request.sessionActive) };
+    },
+    autoLoginSign: (request, sender) => {
+      heldAutoLogin(s, sender);
+      // The provider is approved (AutoLogins checked), so no consent window: no click, no question.
+      return withPageCaller(s, sender, async (caller) => ({ token: await authenticate(s.card, { ...caller, automatic: true }, request.challengeNonce) }));
+    },
+    autoLoginEnd: (request, sender) => {
+      const { origin, tabId } = heldAutoLogin(s, sender);
+      return Promise.resolve({ recorded: s.autoLogins.end(origin, tabId, request.outcome === 'logged-in') });
+    },
     cancel: (request, sender) => Promise.resolve({ cancelled: sender.tabId === null ? 0 : s.tabs.cancel(sender.tabId, request.operationId) }),
     listProviders: async () => ({ providers: await s.providers.list() }),
     approveProvider: async (request) => ({ provider: await s.providers.approve(request.origin) }),

@@ -10,6 +10,7 @@ import { toHex } from '../src/bytes.js';
 import { type Notice } from '../src/message-results.js';
 import { type NoticeMessage } from '../src/messages.js';
 import { ActivityLog } from './activity.js';
+import { AutoLogins } from './auto-login.js';
 import { createCardQueue } from './card-queue.js';
 import { type CardSource, createNativeHostSource } from './card-source.js';
 import { systemClock } from './clock.js';
@@ -54,6 +55,8 @@ const consents = new ConsentPrompts(windows, (id) => browser.runtime.getURL(`con
 const activity = new ActivityLog(store, notifyActivity);
 const providers = new ProviderRegistry(store, createDiscoveryFetcher(), clock);
 const tabs = new TabOperations(newId);
+// Automatic login: on for approved providers while the setting is on (issue 7 "Automatic login").
+const autoLogins = new AutoLogins(async (origin) => (await settings.get()).autoLogin && (await providers.recognise(origin))?.status === 'approved');
 
 // The software card keeps its state in IndexedDB, sealed under a non-extractable WebCrypto key.
 const software = createSoftwareCardSource(() => SoftPivCard.create({ store: new IdbCardStore() }));
@@ -88,6 +91,7 @@ const route = createRouter(
     activity,
     pins,
     consents,
+    autoLogins,
     providers,
     tabs,
     notify,
@@ -98,10 +102,15 @@ const route = createRouter(
 // Listeners: registered synchronously at top level so a woken service worker sees the first event.
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => route(message, sender));
 browser.runtime.onConnect.addListener((port) => void acceptKeepAlivePort(port, identity));
-browser.tabs.onRemoved.addListener((tabId) => tabs.tabRemoved(tabId));
+browser.tabs.onRemoved.addListener((tabId) => {
+  tabs.tabRemoved(tabId);
+  autoLogins.tabRemoved(tabId);
+});
 browser.windows.onRemoved.addListener((windowId) => windows.windowRemoved(windowId));
 browser.webNavigation.onCommitted.addListener((details) => {
-  if (details.frameId !== 0 || !/^https?:/.test(details.url)) return;
+  if (details.frameId !== 0) return;
+  autoLogins.tabRemoved(details.tabId); // a holder reports its outcome before it navigates; one that did not was interrupted
+  if (!/^https?:/.test(details.url)) return;
   const origin = new URL(details.url).origin;
   providers
     .recognise(origin)

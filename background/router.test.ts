@@ -15,6 +15,9 @@ const ID = 'a'.repeat(32);
 const EXAMPLES: { readonly [T in Request['type']]: Extract<Request, { type: T }> } = {
   ping: { type: 'ping' },
   hello: { type: 'hello' },
+  autoLoginBegin: { type: 'autoLoginBegin', sessionActive: false },
+  autoLoginSign: { type: 'autoLoginSign', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
+  autoLoginEnd: { type: 'autoLoginEnd', outcome: 'logged-in' },
   authenticate: { type: 'authenticate', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
   getCertificate: { type: 'getCertificate' },
   enrollGenerateKey: { type: 'enrollGenerateKey', algorithm: 'ES256' },
@@ -50,7 +53,7 @@ function recordingRouter() {
 
 /** Which sender may send each type, as the tiers say. */
 const EXPECTED: Record<string, readonly Request['type'][]> = {
-  page: ['ping', 'hello', 'authenticate', 'getCertificate', 'enrollGenerateKey', 'enrollWriteCertificate', 'cancel'],
+  page: ['ping', 'hello', 'authenticate', 'getCertificate', 'enrollGenerateKey', 'enrollWriteCertificate', 'cancel', 'autoLoginBegin', 'autoLoginSign', 'autoLoginEnd'],
   options: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'changePin', 'unblockPin'],
   pinWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'changePin', 'unblockPin', 'pinPromptInfo', 'pinSubmit', 'pinCancel'],
   consentWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'changePin', 'unblockPin', 'consentInfo', 'consentAnswer'],

@@ -9,11 +9,13 @@
  * status notices in the page, and wires `data-kyotsu-login` / `data-kyotsu-certificate` markup.
  */
 import browser from 'webextension-polyfill';
+import { MessagingErrorCode } from '../src/errors.js';
 import { type PageHello } from '../src/message-results.js';
 import { parseNoticeMessage } from '../src/messages.js';
-import { isPageRequestEnvelope, type PageNoticeEnvelope, type PageReadyEnvelope, type PageReplyEnvelope } from '../src/page-channel.js';
+import { isPageRequest, isPageRequestEnvelope, type PageNoticeEnvelope, type PageReadyEnvelope, type PageReplyEnvelope } from '../src/page-channel.js';
 import { askBackground, sendToBackground } from './background.js';
 import { NoticeBanner } from './notice-banner.js';
+import { autoLogin } from './auto-login.js';
 import { wirePage } from './wiring.js';
 
 function post(envelope: PageReplyEnvelope | PageReadyEnvelope | PageNoticeEnvelope): void {
@@ -21,7 +23,10 @@ function post(envelope: PageReplyEnvelope | PageReadyEnvelope | PageNoticeEnvelo
 }
 
 async function relay(id: string, request: unknown, banner: NoticeBanner): Promise<void> {
-  const reply = await sendToBackground(request);
+  // A page may send only the page tier; the content script's own requests (hello, autoLogin*) never come from it.
+  const reply = isPageRequest(request)
+    ? await sendToBackground(request)
+    : { ok: false as const, error: { code: MessagingErrorCode.FORBIDDEN_SENDER, message: 'A page may not send this request' } };
   banner.hide();
   post({ source: 'kyotsu-content', id, reply });
 }
@@ -52,7 +57,11 @@ function start(hello: PageHello): void {
     post({ source: 'kyotsu-content', id: null, notice });
   });
 
-  const wire = () => wirePage(document, { send: askBackground, pageFetch: pageFetch(), navigate: (url) => location.assign(url) }, hello);
+  const deps = { send: askBackground, pageFetch: pageFetch(), navigate: (url: string) => location.assign(url) };
+  const wire = () => {
+    wirePage(document, deps, hello);
+    if (hello.approved) autoLogin(document, deps, hello).catch((error: unknown) => console.warn('kyotsu: automatic login failed', error));
+  };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', wire, { once: true });
   else wire();
 

@@ -42,39 +42,57 @@ async function jsonOf(response: Response): Promise<ServiceAnswer> {
 }
 
 /** The service's `{ error: { code, message } }` (server/services), or a code of our own with the HTTP status. */
-function refused(element: HTMLElement, response: Response, body: ServiceAnswer, fallback: string): void {
+function refusal(response: Response, body: ServiceAnswer, fallback: string): LoginFailure {
   const code = typeof body.error?.code === 'string' ? body.error.code : fallback;
-  fail(element, code, typeof body.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`);
+  return { ok: false, code, message: typeof body.error?.message === 'string' ? body.error.message : `HTTP ${response.status}` };
 }
 
 interface ServiceAnswer {
   readonly nonce?: unknown;
+  readonly status?: unknown;
   readonly redirect?: unknown;
   readonly error?: { readonly code?: unknown; readonly message?: unknown };
 }
 
-async function login(deps: WiringDeps, hello: PageHello, button: HTMLElement): Promise<void> {
+/** A login the card or the service refused, with the code and the message a person reads. */
+export interface LoginFailure { readonly ok: false; readonly code: string; readonly message: string }
+/** A login the service answered: `loggedIn` unless it asks for more first (qualify), and where to go next. */
+export interface LoginSuccess { readonly ok: true; readonly loggedIn: boolean; readonly next: string }
+
+/**
+ * One card login from the page's own origin (server/services routes/card-login.ts): challenge, the card's
+ * signature by `sign`, the token posted; the answer's same-origin `redirect` (else this page) is `next`.
+ */
+export async function cardLogin(
+  deps: Pick<WiringDeps, 'pageFetch'>,
+  hello: PageHello,
+  sign: (nonce: string) => Promise<Reply<'authenticate'>>,
+): Promise<LoginSuccess | LoginFailure> {
   const { challengeEndpoint, loginEndpoint } = hello;
-  if (!challengeEndpoint || !loginEndpoint) return fail(button, 'NOT_A_PROVIDER', 'This page does not publish login endpoints');
-  button.setAttribute('aria-busy', 'true');
-  delete button.dataset.kyotsuError;
+  if (!challengeEndpoint || !loginEndpoint) return { ok: false, code: 'NOT_A_PROVIDER', message: 'This page does not publish login endpoints' };
   const challenge = await deps.pageFetch(challengeEndpoint, { method: 'POST', credentials: 'same-origin' });
   const issued = await jsonOf(challenge);
-  if (!challenge.ok || typeof issued.nonce !== 'string') return refused(button, challenge, issued, 'CHALLENGE_UNAVAILABLE');
-  const nonce = issued.nonce;
-  const signed = await deps.send<'authenticate'>({ type: 'authenticate', challengeNonce: nonce });
-  if (!signed.ok) return fail(button, signed.error.code, signed.error.message);
-  const token = signed.result.token;
+  if (!challenge.ok || typeof issued.nonce !== 'string') return refusal(challenge, issued, 'CHALLENGE_UNAVAILABLE');
+  const signed = await sign(issued.nonce);
+  if (!signed.ok) return { ok: false, code: signed.error.code, message: signed.error.message };
   const answer = await deps.pageFetch(loginEndpoint, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(token),
+    body: JSON.stringify(signed.result.token),
   });
   const body = await jsonOf(answer);
-  if (!answer.ok) return refused(button, answer, body, 'LOGIN_REFUSED');
+  if (!answer.ok) return refusal(answer, body, 'LOGIN_REFUSED');
   const target = typeof body.redirect === 'string' ? new URL(body.redirect, location.href) : null;
-  deps.navigate(target && target.origin === location.origin ? target.href : location.href);
+  return { ok: true, loggedIn: body.status === 'logged-in', next: target && target.origin === location.origin ? target.href : location.href };
+}
+
+async function login(deps: WiringDeps, hello: PageHello, button: HTMLElement): Promise<void> {
+  button.setAttribute('aria-busy', 'true');
+  delete button.dataset.kyotsuError;
+  const result = await cardLogin(deps, hello, (nonce) => deps.send<'authenticate'>({ type: 'authenticate', challengeNonce: nonce }));
+  if (!result.ok) return fail(button, result.code, result.message);
+  deps.navigate(result.next);
 }
 
 async function fillCertificate(deps: WiringDeps, field: HTMLInputElement | HTMLTextAreaElement): Promise<void> {

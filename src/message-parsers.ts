@@ -7,7 +7,7 @@ import { KyotsuError, MessagingErrorCode } from './errors.js';
 import * as F from './message-fields.js';
 import type * as Q from './message-requests.js';
 import { isChallengeNonce } from './protocol/challenge.js';
-import { CARD_SOURCE_KINDS, ENROLL_ALGORITHMS, type Settings, type UsbDeviceId } from './message-results.js';
+import { AUTO_LOGIN_OUTCOMES, CARD_SOURCE_KINDS, ENROLL_ALGORITHMS, type Settings, type UsbDeviceId } from './message-results.js';
 
 /** Prompt and enrollment ids: 128 random bits, lower-case hex. */
 const ID = /^[0-9a-f]{32}$/;
@@ -82,6 +82,9 @@ export const REQUEST_PARSERS: { readonly [T in Q.Request['type']]: (body: F.Fiel
     type: 'cancel',
     operationId: F.hasField(body, 'operationId') && body.operationId !== null ? F.stringField(body, 'operationId', 32, 32, ID) : null,
   }),
+  autoLoginBegin: (body) => ({ type: 'autoLoginBegin', sessionActive: F.booleanField(body, 'sessionActive') }),
+  autoLoginSign: (body) => ({ type: 'autoLoginSign', challengeNonce: nonceField(body) }),
+  autoLoginEnd: (body) => ({ type: 'autoLoginEnd', outcome: F.enumField(body, 'outcome', AUTO_LOGIN_OUTCOMES) }),
   listProviders: () => ({ type: 'listProviders' }),
   approveProvider: (body) => ({ type: 'approveProvider', origin: F.originField(body, 'origin') }),
   forgetProvider: (body) => ({ type: 'forgetProvider', origin: F.originField(body, 'origin') }),

@@ -22,6 +22,17 @@ export interface EnrollWriteCertificateRequest {
   /** Base64 DER. */
   readonly certificate: string;
 }
+// ---- Content-script tier: the content script's own automatic login (never relayed from a page). ----
+/**
+ * A page of an approved provider finished loading: may this tab log in by itself? `sessionActive` is the
+ * service's own signal (`<meta name="kyotsu-session" content="active">`) that the tab's session is logged in.
+ */
+export interface AutoLoginBeginRequest { readonly type: 'autoLoginBegin'; readonly sessionActive: boolean }
+/** Sign the challenge of the automatic login this tab was granted by `autoLoginBegin`. */
+export interface AutoLoginSignRequest { readonly type: 'autoLoginSign'; readonly challengeNonce: string }
+/** How the automatic login this tab was granted ended at the service. */
+export interface AutoLoginEndRequest { readonly type: 'autoLoginEnd'; readonly outcome: R.AutoLoginOutcome }
+
 /** Abandon this tab's pending operations (one, or all when `operationId` is absent). */
 export interface CancelRequest { readonly type: 'cancel'; readonly operationId: string | null }
 
@@ -49,7 +60,7 @@ export interface ConsentAnswerRequest { readonly type: 'consentAnswer'; readonly
 /** Every request any context may send to the background. */
 export type Request =
   | PingRequest | HelloRequest | AuthenticateRequest | GetCertificateRequest | EnrollGenerateKeyRequest
-  | EnrollWriteCertificateRequest | CancelRequest
+  | EnrollWriteCertificateRequest | CancelRequest | AutoLoginBeginRequest | AutoLoginSignRequest | AutoLoginEndRequest
   | ListProvidersRequest | ApproveProviderRequest | ForgetProviderRequest | GetSettingsRequest | SetSettingsRequest
   | ListActivityRequest | CardStatusRequest | ChangePinRequest | UnblockPinRequest
   | PinPromptInfoRequest | PinSubmitRequest | PinCancelRequest | ConsentInfoRequest | ConsentAnswerRequest;

@@ -104,6 +104,16 @@ export interface ConsentView {
   readonly kind: 'provider' | 'enroll';
 }
 
+/** How an automatic login ended at the service: logged in, or anything else (refused, qualify first, failed). */
+export type AutoLoginOutcome = 'logged-in' | 'not-logged-in';
+/** The outcomes, for validation. */
+export const AUTO_LOGIN_OUTCOMES: readonly AutoLoginOutcome[] = ['logged-in', 'not-logged-in'];
+/**
+ * What the content script does about automatic login: `login` (this tab logs in now), `reload` (another
+ * tab's automatic login at this origin just ended: reload to see its result), `none`.
+ */
+export type AutoLoginAction = 'login' | 'reload' | 'none';
+
 /** What the content script learns about its page's origin when it starts. */
 export interface PageHello {
   /** The origin publishes a valid discovery document. Non-participating pages get no page API at all. */

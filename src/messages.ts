@@ -38,6 +38,9 @@ export interface ResultMap {
   readonly enrollGenerateKey: { readonly enrollmentId: string; readonly csr: string; readonly algorithm: R.EnrollAlgorithm };
   readonly enrollWriteCertificate: { readonly serial: string; readonly subject: string };
   readonly cancel: { readonly cancelled: number };
+  readonly autoLoginBegin: { readonly action: R.AutoLoginAction };
+  readonly autoLoginSign: { readonly token: AuthToken };
+  readonly autoLoginEnd: { readonly recorded: boolean };
   readonly listProviders: { readonly providers: readonly R.ProviderView[] };
   readonly approveProvider: { readonly provider: R.ProviderView };
   readonly forgetProvider: { readonly forgotten: boolean };

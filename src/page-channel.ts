@@ -22,10 +22,17 @@ export const PAGE_REQUEST_TYPES: readonly Request['type'][] = [
 
 /**
  * What the content script itself may send besides the page tier: `hello` asks whether its page's origin
- * participates. The background accepts both from a content-script sender; a page cannot tell them apart
- * from the content script's own messages, and needs not: none of them is privileged.
+ * participates; the `autoLogin*` requests run the automatic login. The background accepts these from a
+ * content-script sender; the content script never relays them from a page (`isPageRequest`).
  */
-export const CONTENT_SCRIPT_REQUEST_TYPES: readonly Request['type'][] = [...PAGE_REQUEST_TYPES, 'hello'];
+export const CONTENT_SCRIPT_REQUEST_TYPES: readonly Request['type'][] = [...PAGE_REQUEST_TYPES, 'hello', 'autoLoginBegin', 'autoLoginSign', 'autoLoginEnd'];
+
+/** True when a page may ask for this request (the content script relays nothing else from a page). */
+export function isPageRequest(request: unknown): boolean {
+  if (typeof request !== 'object' || request === null) return false;
+  const type = (request as { type?: unknown }).type;
+  return typeof type === 'string' && (PAGE_REQUEST_TYPES as readonly string[]).includes(type);
+}
 
 /** A request a page posts to the content script. */
 export interface PageRequestEnvelope {

@@ -46,7 +46,10 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #e5e7e
 footer { text-align: center; color: #6b7280; font-size: .8rem; margin: 3rem 0 2rem; }
 `);
 
-/** Renders a whole page. */
+/**
+ * Renders a whole page. Pages of a logged-in session carry `<meta name="kyotsu-session" content="active">`:
+ * the kyotsu extension then does not log in again by itself (session reuse; content/auto-login.ts).
+ */
 export function page(ctx: FrameContext, body: Html): string {
   const nav = ctx.userName
     ? html`<nav><span>${ctx.userName}</span><a href="/">Home</a><a href="/account">Account</a>
@@ -57,6 +60,7 @@ export function page(ctx: FrameContext, body: Html): string {
 <title>${ctx.title} · ${ctx.theme.displayName}</title>
 <style>${STYLE}</style><style>:root { --accent: ${ctx.theme.accent}; }</style>
 ${ctx.csrf ? html`<meta name="csrf-token" content="${ctx.csrf}">` : ''}
+${ctx.userName ? html`<meta name="kyotsu-session" content="active">` : ''}
 </head><body>
 <header><p class="name">${ctx.theme.displayName}</p><span class="tagline">${ctx.theme.tagline}</span>${nav}</header>
 <main>${ctx.flash ? html`<div class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</div>` : ''}${body}</main>
