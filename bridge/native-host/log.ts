@@ -40,8 +40,6 @@ export function logFromEnvironment(env: NodeJS.ProcessEnv = process.env): HostLo
   return createHostLog(write, level);
 }
 
-/** A silent log, for tests that do not look at it. */
-export const silentHostLog: HostLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, debugEnabled: false };
 
 /** Logs APDU exchanges at debug level, redacted, keeping chained secrets hidden across links. */
 export class ApduLog {
