@@ -18,6 +18,7 @@ const BENCHES: Readonly<Record<string, Bench>> = {
   'card-apdu': () => import('./card-apdu.js'),
   ca: () => import('./ca.js'),
   rp: () => import('./rp.js'),
+  'native-host': () => import('./native-host.js'),
 };
 
 async function main(): Promise<number> {
