@@ -2,31 +2,20 @@
  * Where the card is reached. Each source turns "the user's card" into a `CardConnection`:
  * - `software`: the software PIV card inside the extension (IndexedDB, non-extractable keys) — default;
  * - `webusb`: a USB CCID reader paired from the options page (bridge/ccid);
- * - `native`: the native-messaging PC/SC host (its own issue; for now `NATIVE_HOST_UNAVAILABLE`).
+ * - `native`: the native-messaging PC/SC host (native-card-source.ts).
  * Sources throw `NO_CARD` when the reader is there but holds no card: `card-wait.ts` turns that into the
  * "insert your card" notice.
  */
 import { type CardConnection } from '../bridge/transport/card-connection.js';
-import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
 import { type CardSourceKind } from '../src/message-results.js';
 
 /** One way of reaching the card. */
 export interface CardSource {
   readonly kind: CardSourceKind;
-  /** Powers the card and connects. Throws `NO_CARD`, `READER_NOT_PAIRED`, `NATIVE_HOST_UNAVAILABLE`, … */
+  /** Powers the card and connects. Throws `NO_CARD`, `READER_NOT_PAIRED`, `NATIVE_HOST_NOT_FOUND`, `PCSC_UNAVAILABLE`, `NO_READER`, … */
   openCard(): Promise<CardConnection>;
   /** Registers a listener for card removal (the PIN cache is cleared then); returns its remover. */
   onCardRemoved(listener: () => void): () => void;
-}
-
-/** The native host placeholder: always `NATIVE_HOST_UNAVAILABLE` until the native host issue lands. */
-export function createNativeHostSource(): CardSource {
-  return {
-    kind: 'native',
-    openCard: () =>
-      Promise.reject(new ExtensionError(ExtensionErrorCode.NATIVE_HOST_UNAVAILABLE, 'The kyotsu native host is not installed')),
-    onCardRemoved: () => () => undefined,
-  };
 }
 
 /** Simple listener set for sources' removal events. */

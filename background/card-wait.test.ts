@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type CardConnection } from '../bridge/transport/card-connection.js';
 import { CardError, CardErrorCode } from '../src/card-errors.js';
-import { type CardSource, createNativeHostSource } from './card-source.js';
+import { NativeHostError, NativeHostErrorCode } from '../src/native-host-errors.js';
+import { type CardSource } from './card-source.js';
 import { openCardWhenPresent } from './card-wait.js';
 import { ManualClock } from './clock.js';
 
@@ -53,9 +54,14 @@ describe('waiting for the card', () => {
   });
 
   it('passes other errors through; the native host reports that it is not installed', async () => {
+    const notInstalled: CardSource = {
+      kind: 'native',
+      openCard: () => Promise.reject(new NativeHostError(NativeHostErrorCode.HOST_NOT_FOUND, 'The kyotsu native host is not installed for this browser')),
+      onCardRemoved: () => () => undefined,
+    };
     await assert.rejects(
-      openCardWhenPresent(createNativeHostSource(), { signal: new AbortController().signal, onInsertCard: () => undefined, clock: new ManualClock() }),
-      { code: 'NATIVE_HOST_UNAVAILABLE' },
+      openCardWhenPresent(notInstalled, { signal: new AbortController().signal, onInsertCard: () => undefined, clock: new ManualClock() }),
+      { code: 'NATIVE_HOST_NOT_FOUND' },
     );
   });
 });

@@ -5,6 +5,7 @@
  */
 import { fromBase64 } from '../src/bytes.js';
 import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
+import { type NativeHostStatus } from '../src/message-results.js';
 import { PROTOCOL_VERSION } from '../src/messages.js';
 import { type ActivityLog } from './activity.js';
 import { type AutoLogins } from './auto-login.js';
@@ -28,6 +29,8 @@ export interface HandlerServices extends PageCallerDeps {
   readonly pins: PinPrompts;
   readonly consents: ConsentPrompts;
   readonly autoLogins: AutoLogins;
+  /** The native host's setup as the options page shows it. */
+  readonly nativeHostStatus: () => Promise<NativeHostStatus>;
   readonly extensionVersion: string;
 }
 
@@ -99,6 +102,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     setSettings: async (request) => ({ settings: await s.settings.set(request.settings) }),
     listActivity: async () => ({ entries: await s.activity.list() }),
     cardStatus: () => cardStatus(s.card, optionsCaller()),
+    nativeHostStatus: () => s.nativeHostStatus(),
     changePin: async (request) => {
       await changePin(s.card, optionsCaller(), request.currentPin, request.newPin);
       return { changed: true };

@@ -7,18 +7,20 @@ import browser from 'webextension-polyfill';
 import { SoftPivCard } from '../bridge/softcard/soft-piv-card.js';
 import { IdbCardStore } from '../bridge/softcard/idb-store.js';
 import { toHex } from '../src/bytes.js';
+import { NATIVE_HOST_NAME } from '../src/extension-ids.js';
 import { type Notice } from '../src/message-results.js';
 import { type NoticeMessage } from '../src/messages.js';
 import { ActivityLog } from './activity.js';
 import { AutoLogins } from './auto-login.js';
 import { createCardQueue } from './card-queue.js';
-import { type CardSource, createNativeHostSource } from './card-source.js';
+import { type CardSource } from './card-source.js';
 import { systemClock } from './clock.js';
 import { ConsentPrompts } from './consent-prompt.js';
 import { createDiscoveryFetcher } from './discovery-fetch.js';
 import { createHandlers } from './handlers.js';
 import { acceptKeepAlivePort } from './keepalive.js';
 import { createBrowserStore } from './kv-store.js';
+import { createNativeCardSource } from './native-card-source.js';
 import { listenForNotificationClicks, notifyActivity, notifyNewProvider } from './notifications.js';
 import { Enrollments } from './op-enroll.js';
 import { openPivCardSession } from './piv-card-session.js';
@@ -63,7 +65,13 @@ const software = createSoftwareCardSource(() => SoftPivCard.create({ store: new 
 // TEST BUILD ONLY: the simulated CCID reader stands in for navigator.usb; esbuild deletes this in release builds.
 const testUsb = KYOTSU_TEST_BUILD ? simulatedUsb() : null;
 const webusb = createWebUsbCardSource(async () => (await settings.get()).usbDevice, testUsb ? testUsb.find : grantedUsbDevices);
-const sources: Readonly<Record<CardSource['kind'], CardSource>> = { software, webusb, native: createNativeHostSource() };
+// The native PC/SC host: one connectNative port while in use. Chrome says why a port closed in runtime.lastError.
+const native = createNativeCardSource({
+  connect: () => browser.runtime.connectNative(NATIVE_HOST_NAME),
+  clock,
+  client: { lastError: () => browser.runtime.lastError?.message },
+});
+const sources: Readonly<Record<CardSource['kind'], CardSource>> = { software, webusb, native };
 for (const source of Object.values(sources)) source.onCardRemoved(() => pinCache.clear('card-removed'));
 
 const card = {
@@ -92,6 +100,10 @@ const route = createRouter(
     pins,
     consents,
     autoLogins,
+    nativeHostStatus: async () => {
+      const report = await native.status();
+      return { ...report, readers: report.readers.map(({ name, card, busy }) => ({ name, card, busy })) };
+    },
     providers,
     tabs,
     notify,

@@ -30,6 +30,7 @@ const EXAMPLES: { readonly [T in Request['type']]: Extract<Request, { type: T }>
   setSettings: { type: 'setSettings', settings: { pinCacheMinutes: 5 } },
   listActivity: { type: 'listActivity' },
   cardStatus: { type: 'cardStatus' },
+  nativeHostStatus: { type: 'nativeHostStatus' },
   changePin: { type: 'changePin', currentPin: '123456', newPin: '654321' },
   unblockPin: { type: 'unblockPin', puk: '12345678', newPin: '654321' },
   pinPromptInfo: { type: 'pinPromptInfo', requestId: ID },
@@ -54,9 +55,9 @@ function recordingRouter() {
 /** Which sender may send each type, as the tiers say. */
 const EXPECTED: Record<string, readonly Request['type'][]> = {
   page: ['ping', 'hello', 'authenticate', 'getCertificate', 'enrollGenerateKey', 'enrollWriteCertificate', 'cancel', 'autoLoginBegin', 'autoLoginSign', 'autoLoginEnd'],
-  options: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'changePin', 'unblockPin'],
-  pinWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'changePin', 'unblockPin', 'pinPromptInfo', 'pinSubmit', 'pinCancel'],
-  consentWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'changePin', 'unblockPin', 'consentInfo', 'consentAnswer'],
+  options: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin'],
+  pinWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin', 'pinPromptInfo', 'pinSubmit', 'pinCancel'],
+  consentWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin', 'consentInfo', 'consentAnswer'],
 };
 const SENDERS = { page: PAGE, options: OPTIONS, pinWindow: PIN_WINDOW, consentWindow: CONSENT_WINDOW };
 

@@ -30,6 +30,7 @@ export const OPTIONS_REQUEST_TYPES: readonly Request['type'][] = [
   'setSettings',
   'listActivity',
   'cardStatus',
+  'nativeHostStatus',
   'changePin',
   'unblockPin',
 ];

@@ -3,6 +3,7 @@ import { showActivity } from './activity-section.js';
 import { initCardSection, showCardStatus } from './card-section.js';
 import { byId } from './dom.js';
 import { localize, t } from './i18n.js';
+import { initNativeSection, showNativeStatusIfChosen } from './native-section.js';
 import { initPinSection } from './pin-section.js';
 import { showProviders } from './providers-section.js';
 import { send } from './send.js';
@@ -28,7 +29,8 @@ async function start(): Promise<void> {
   initCardSection();
   initPinSection(() => void Promise.all([showCardStatus(), showActivity()]));
   await showStatus();
-  await Promise.all([initSettingsSection(() => void showCardStatus()), showProviders(), showActivity()]);
+  const sourceChanged = (): void => void Promise.all([showCardStatus(), showNativeStatusIfChosen()]);
+  await Promise.all([initSettingsSection(sourceChanged), showProviders(), showActivity(), initNativeSection()]);
   await showCardStatus();
 }
 

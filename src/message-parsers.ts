@@ -92,6 +92,7 @@ export const REQUEST_PARSERS: { readonly [T in Q.Request['type']]: (body: F.Fiel
   setSettings: (body) => ({ type: 'setSettings', settings: settingsPatch(body) }),
   listActivity: () => ({ type: 'listActivity' }),
   cardStatus: () => ({ type: 'cardStatus' }),
+  nativeHostStatus: () => ({ type: 'nativeHostStatus' }),
   changePin: (body) => ({ type: 'changePin', currentPin: pinField(body, 'currentPin'), newPin: pinField(body, 'newPin') }),
   unblockPin: (body) => ({ type: 'unblockPin', puk: pukField(body, 'puk'), newPin: pinField(body, 'newPin') }),
   pinPromptInfo: (body) => ({ type: 'pinPromptInfo', requestId: requestId(body) }),

@@ -45,6 +45,8 @@ export interface GetSettingsRequest { readonly type: 'getSettings' }
 export interface SetSettingsRequest { readonly type: 'setSettings'; readonly settings: Partial<R.Settings> }
 export interface ListActivityRequest { readonly type: 'listActivity' }
 export interface CardStatusRequest { readonly type: 'cardStatus' }
+/** What is missing on the way to a card through the native host, and its readers (the options page). */
+export interface NativeHostStatusRequest { readonly type: 'nativeHostStatus' }
 /** CHANGE REFERENCE DATA for the PIN (SP 800-73-4 Part 2 §3.2.2). */
 export interface ChangePinRequest { readonly type: 'changePin'; readonly currentPin: string; readonly newPin: string }
 /** RESET RETRY COUNTER: unblock the PIN with the PUK and set a new PIN (SP 800-73-4 Part 2 §3.2.3). */
@@ -62,6 +64,6 @@ export type Request =
   | PingRequest | HelloRequest | AuthenticateRequest | GetCertificateRequest | EnrollGenerateKeyRequest
   | EnrollWriteCertificateRequest | CancelRequest | AutoLoginBeginRequest | AutoLoginSignRequest | AutoLoginEndRequest
   | ListProvidersRequest | ApproveProviderRequest | ForgetProviderRequest | GetSettingsRequest | SetSettingsRequest
-  | ListActivityRequest | CardStatusRequest | ChangePinRequest | UnblockPinRequest
+  | ListActivityRequest | CardStatusRequest | NativeHostStatusRequest | ChangePinRequest | UnblockPinRequest
   | PinPromptInfoRequest | PinSubmitRequest | PinCancelRequest | ConsentInfoRequest | ConsentAnswerRequest;
 

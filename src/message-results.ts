@@ -82,6 +82,29 @@ export interface CardStatus {
   readonly certificate: { readonly serial: string; readonly subject: string; readonly notAfter: string } | null;
 }
 
+/**
+ * What is missing on the way to a card through the native host, first thing first (null: a card is ready):
+ * the host is not installed / does not allow this extension / failed to start / speaks another protocol
+ * version; pcscd is not running; no reader; no card.
+ */
+export type NativeHostProblem =
+  | 'host-not-installed'
+  | 'host-forbidden'
+  | 'host-failed'
+  | 'protocol-mismatch'
+  | 'pcscd-not-running'
+  | 'no-reader'
+  | 'no-card';
+
+/** What the options page shows about the native host: the exact problem, the host's version and its readers. */
+export interface NativeHostStatus {
+  readonly problem: NativeHostProblem | null;
+  /** One English sentence (the page localises `problem`). */
+  readonly message: string;
+  readonly hostVersion: string | null;
+  readonly readers: readonly { readonly name: string; readonly card: 'present' | 'empty' | 'mute' | 'unavailable'; readonly busy: boolean }[];
+}
+
 /** What the PIN window shows. Never contains the PIN. */
 export interface PinPromptView {
   readonly origin: string | null;

@@ -48,6 +48,7 @@ export interface ResultMap {
   readonly setSettings: { readonly settings: R.Settings };
   readonly listActivity: { readonly entries: readonly R.ActivityEntry[] };
   readonly cardStatus: R.CardStatus;
+  readonly nativeHostStatus: R.NativeHostStatus;
   readonly changePin: { readonly changed: true };
   readonly unblockPin: { readonly unblocked: true };
   readonly pinPromptInfo: R.PinPromptView;
