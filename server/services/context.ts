@@ -75,5 +75,6 @@ export function frame(ctx: ServiceContext, request: FastifyRequest, reply: Fasti
     request.session = session;
   }
   const user = session.userId ? ctx.users.get(session.userId) : null;
-  return { theme: ctx.config.theme, title, userName: user?.name ?? null, csrf: session.csrf, flash: flash ?? null };
+  const certificatePending = typeof session.data.pendingSerial === 'string';
+  return { theme: ctx.config.theme, title, userName: user?.name ?? null, csrf: session.csrf, flash: flash ?? null, certificatePending };
 }

@@ -3,6 +3,7 @@
  * buttons, and the enrollment and certificate buttons that talk to the kyotsu extension.
  */
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import { createKyotsu } from '../../../src/page-api.js';
 
 function csrf(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
@@ -42,5 +43,23 @@ function wire(id: string, action: () => Promise<void>): void {
   });
 }
 
+/**
+ * "Get your common certificate" (issue 6, flow 1) through the kyotsu page library: a new key on the card
+ * (the extension asks the holder's consent and PIN in its own windows) → its CSR to this service, which has
+ * the CA issue → the certificate written back to the card.
+ */
+async function enroll(): Promise<void> {
+  const kyotsu = createKyotsu(window);
+  await kyotsu.ready();
+  show('Follow the kyotsu windows to make a new key on your card…', 'info');
+  const { enrollmentId, csr } = await kyotsu.enroll.generateKey('ES256');
+  // The card's CSR comes as PEM; the CA takes the base64 DER inside it.
+  const der = csr.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
+  const issued = await postJson<{ serial: string; certificate: string }>('/api/certificate/issue', { csr: der });
+  await kyotsu.enroll.writeCertificate(enrollmentId, issued.certificate);
+  window.location.assign('/account');
+}
+
+wire('enroll', enroll);
 wire('passkey-login', passkeyLogin);
 wire('passkey-register', passkeyRegister);

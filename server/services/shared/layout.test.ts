@@ -14,4 +14,9 @@ describe('service page frame', () => {
   it('carries no session signal for a visitor who is not logged in', () => {
     assert.ok(!page({ theme, title: 'Log in', userName: null, csrf: 'c' }, html`<p>hi</p>`).includes(SIGNAL));
   });
+
+  it('says a presented certificate waits for the visitor own login, so the extension leaves the login page alone', () => {
+    const body = page({ theme, title: 'Log in', userName: null, csrf: 'c', certificatePending: true }, html`<p>hi</p>`);
+    assert.ok(body.includes('<meta name="kyotsu-session" content="pending">'));
+  });
 });

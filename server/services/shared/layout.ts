@@ -17,6 +17,8 @@ export interface FrameContext {
   readonly userName?: string | null;
   readonly csrf?: string | null;
   readonly flash?: { readonly kind: 'info' | 'error'; readonly text: string } | null;
+  /** A common certificate was presented and waits for the visitor's own login (qualify). */
+  readonly certificatePending?: boolean;
 }
 
 const STYLE = raw(`
@@ -48,7 +50,9 @@ footer { text-align: center; color: #6b7280; font-size: .8rem; margin: 3rem 0 2r
 
 /**
  * Renders a whole page. Pages of a logged-in session carry `<meta name="kyotsu-session" content="active">`:
- * the kyotsu extension then does not log in again by itself (session reuse; content/auto-login.ts).
+ * the kyotsu extension then does not log in again by itself (session reuse; content/auto-login.ts). While a
+ * presented certificate waits for the visitor's own login (qualify) they carry `content="pending"`: the card
+ * was just used, so the extension leaves the page to the visitor.
  */
 export function page(ctx: FrameContext, body: Html): string {
   const nav = ctx.userName
@@ -60,7 +64,7 @@ export function page(ctx: FrameContext, body: Html): string {
 <title>${ctx.title} · ${ctx.theme.displayName}</title>
 <style>${STYLE}</style><style>:root { --accent: ${ctx.theme.accent}; }</style>
 ${ctx.csrf ? html`<meta name="csrf-token" content="${ctx.csrf}">` : ''}
-${ctx.userName ? html`<meta name="kyotsu-session" content="active">` : ''}
+${ctx.userName ? html`<meta name="kyotsu-session" content="active">` : ctx.certificatePending ? html`<meta name="kyotsu-session" content="pending">` : ''}
 </head><body>
 <header><p class="name">${ctx.theme.displayName}</p><span class="tagline">${ctx.theme.tagline}</span>${nav}</header>
 <main>${ctx.flash ? html`<div class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</div>` : ''}${body}</main>
