@@ -17,15 +17,25 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
+/** Extra launch settings. */
+export interface FirefoxLaunchOptions {
+  /** Environment of the Firefox process (e.g. a `HOME` whose ~/.mozilla/native-messaging-hosts holds a host manifest). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** More preferences (e.g. `extensions.webextensions.uuids` to know the add-on's moz-extension:// host in advance). */
+  readonly prefs?: Readonly<Record<string, string | number | boolean>>;
+}
+
 /** Launches headless Firefox ESR and installs the extension at `extensionDir` as a temporary add-on. */
-export async function launchFirefox(extensionDir = FIREFOX_TEST_BUILD): Promise<FirefoxWithExtension> {
+export async function launchFirefox(extensionDir = FIREFOX_TEST_BUILD, options: FirefoxLaunchOptions = {}): Promise<FirefoxWithExtension> {
   const profile = mkdtempSync(join(tmpdir(), 'kyotsu-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: '/usr/bin/firefox-esr',
     headless: true,
     userDataDir: profile,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     extraPrefsFirefox: {
+      ...options.prefs,
       // No network here: keep Firefox from phoning home at start.
       'app.update.enabled': false,
       'browser.shell.checkDefaultBrowser': false,
