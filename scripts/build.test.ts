@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { buildAll } from './build.js';
+import { CHROME_EXTENSION_ID, chromeExtensionId } from '../src/extension-ids.js';
 
 /** Every file in a zip, decompressed (APPNOTE.TXT §4.3: end of central directory → central headers → local headers). */
 function unzip(zip: Buffer): Map<string, Buffer> {
@@ -66,6 +67,14 @@ describe('npm run build', () => {
     assert.equal(chrome.browser_specific_settings, undefined);
     assert.deepEqual(firefox.background, { scripts: ['background.js'] });
     assert.deepEqual((firefox.browser_specific_settings as { gecko: { id: string } }).gecko.id, 'kyotsu@kyotsu.dev');
+  });
+
+  it('pins the Chrome extension ID with the manifest key the native host manifests allow', async () => {
+    const chrome = JSON.parse(readFileSync(join(first, 'chrome', 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const firefox = JSON.parse(readFileSync(join(first, 'firefox', 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(typeof chrome.key, 'string');
+    assert.equal(await chromeExtensionId(chrome.key as string), CHROME_EXTENSION_ID);
+    assert.equal(firefox.key, undefined);
   });
 
   it('passes web-ext lint for Firefox with no errors', () => {

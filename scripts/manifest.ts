@@ -2,7 +2,10 @@
  * Per-browser manifests from the one root `manifest.json`:
  * - Chrome: `background.service_worker` only (Chrome warns on `scripts` and has no `gecko` settings);
  * - Firefox: `background.scripts` only, plus `browser_specific_settings.gecko`.
+ * Chrome also gets `key` (src/extension-ids.ts): it pins the extension's ID on every machine, so the native
+ * host's `allowed_origins` (written by `kyotsu host install`) matches an unpacked or self-hosted install.
  */
+import { CHROME_EXTENSION_KEY } from '../src/extension-ids.js';
 
 /** The manifest fields this build rewrites; everything else passes through untouched. */
 export interface SourceManifest {
@@ -25,5 +28,6 @@ export function manifestFor(source: SourceManifest, target: Target): Record<stri
       out[key] = value;
     }
   }
+  if (target === 'chrome') out.key = CHROME_EXTENSION_KEY;
   return out;
 }
