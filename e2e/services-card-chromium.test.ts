@@ -3,7 +3,8 @@
  * in Chromium, with the software card inside the extension (test build). One holder's story, in order:
  * first certificate at Bank A after the password, automatic login at Bank A on the next visit, qualify at
  * Bank B (card → password → confirm), one-click login at Card Co. after qualifying there, and a login with
- * the invalidated certificate refused with the service's own words. Tests share one browser and one card.
+ * the invalidated certificate refused with the service's own words; then wrong PINs (tries left shown, the
+ * third blocks) and the PUK unblocking from the options page. Tests share one browser and one card, in order.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,9 +26,9 @@ async function allow(browser: ChromiumWithExtension): Promise<void> {
 }
 
 /** Answers the PIN window the extension opens next. */
-async function enterPin(browser: ChromiumWithExtension): Promise<void> {
+async function enterPin(browser: ChromiumWithExtension, pin = PIN): Promise<void> {
   const window = await waitForExtensionWindow(browser, '/pin.html');
-  await window.locator('#pin').fill(PIN);
+  await window.locator('#pin').fill(pin);
   await clickClosing(window, '#submit');
 }
 
@@ -157,5 +158,40 @@ describe('Chromium against the participating services: enroll, automatic login, 
     assert.match(text, /invalidated|revoked|no longer/i, `says why: ${text}`);
     assert.doesNotMatch(text, /^[A-Z_]+$|HTTP \d+/, `a sentence, not a code: ${text}`);
     assert.equal(await bankB.locator(ACTIVE).count(), 0);
+  });
+
+  it('a wrong PIN shows the tries left, the third blocks it (PIN_BLOCKED), and the PUK unblocks it from the options page', async () => {
+    const options = await openOptions(browser);
+    await options.locator('#pin-cache').fill('0'); // no cached PIN: every login asks
+    await options.locator('#pin-cache-save').click();
+    await options.locator('#login-status').filter({ hasText: /\S/ }).waitFor();
+    const page = await openServicePage(browser.context, `${origin('bank-b')}/login`);
+    await page.locator('[data-kyotsu-login]').click();
+    const prompt = await waitForExtensionWindow(browser, '/pin.html');
+    for (const left of ['2', '1']) {
+      await prompt.locator('#pin').fill('000000');
+      await prompt.locator('#submit').click();
+      await prompt.locator('#retries').filter({ hasText: new RegExp(`: ${left}$`) }).waitFor();
+      assert.match(await prompt.locator('#status').innerText(), /Wrong PIN/);
+    }
+    await prompt.locator('#pin').fill('000000');
+    await prompt.locator('#submit').click();
+    // The third wrong PIN blocks it: the login ends with PIN_BLOCKED (the PIN window goes with the operation).
+    const button = page.locator('[data-kyotsu-login][data-kyotsu-error]');
+    await button.waitFor({ state: 'attached' });
+    assert.equal(await button.getAttribute('data-kyotsu-error'), 'PIN_BLOCKED');
+    if (!prompt.isClosed()) await prompt.close();
+
+    const unblock = options.locator('#unblock-pin');
+    await unblock.locator('input[name="puk"]').fill('12345678');
+    await unblock.locator('input[name="newPin"]').fill('654321');
+    await unblock.locator('input[name="repeatPin"]').fill('654321');
+    await unblock.locator('button[type="submit"]').click();
+    await unblock.locator('.form-status').filter({ hasText: /unblocked/ }).waitFor({ timeout: 20_000 });
+
+    await page.locator('[data-kyotsu-login]').click();
+    await enterPin(browser, '654321'); // the window closes only when the card accepts the new PIN
+    await options.close();
+    await page.close();
   });
 });
