@@ -14,6 +14,8 @@ class FakeHost {
   readers: ReaderInfo[] = [];
   /** Set: the browser could not start the host and closes the port with these words (null: Chrome, which puts them in runtime.lastError). */
   missing: string | null | undefined = undefined;
+  /** Fail this many `watch` requests (a host in trouble right after hello). */
+  failWatches = 0;
   readonly requests: Record<string, unknown>[] = [];
   readonly ports: FakePort[] = [];
 
@@ -39,6 +41,10 @@ class FakeHost {
       case 'hello':
         return ok({ protocolVersion: NATIVE_PROTOCOL_VERSION, hostVersion: '0.1.0', pcsc: this.pcsc, maxRequestBytes: 65536, maxCommandApduBytes: 32777 });
       case 'watch':
+        if (this.failWatches > 0) {
+          this.failWatches -= 1;
+          return fail('NATIVE_HOST_TIMEOUT', 'watch failed');
+        }
         return ok({ watching: true, pcsc: this.pcsc, readers: this.pcsc === 'up' ? this.readers : [] });
       case 'listReaders':
         return this.pcsc === 'up' ? ok({ readers: this.readers }) : fail('PCSC_UNAVAILABLE', 'The PC/SC service is not running (pcscd)');
@@ -163,6 +169,17 @@ describe('native host card source: the card', () => {
     await (await source.openCard()).close();
     assert.equal(host.ports.length, 1);
     host.ports[0]?.exit('Native application tried to send a message of 0 bytes');
+    await (await source.openCard()).close();
+    assert.equal(host.ports.length, 2);
+  });
+
+  it('does not keep a port whose watch failed: it is closed, and the next operation starts the host again', async () => {
+    const { host, source } = setUp((fake) => {
+      fake.readers.push(fake.card('R'));
+      fake.failWatches = 1;
+    });
+    await assert.rejects(source.openCard(), { code: 'NATIVE_HOST_TIMEOUT' });
+    assert.equal(host.ports[0]?.disconnected, true);
     await (await source.openCard()).close();
     assert.equal(host.ports.length, 2);
   });

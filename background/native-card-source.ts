@@ -73,7 +73,12 @@ export function createNativeCardSource(options: NativeCardSourceOptions): Native
         if (client === attempt) client = null; // the next operation starts the host again
         removals.emit(); // the host reset every card it held
       });
-      await opened.watch(onEvent);
+      try {
+        await opened.watch(onEvent);
+      } catch (error) {
+        opened.close(); // a port that cannot watch is not kept: the next operation starts afresh
+        throw error;
+      }
       return opened;
     })().catch((error: unknown) => {
       if (client === attempt) client = null; // the next operation tries again (e.g. after `kyotsu host install`)
