@@ -107,6 +107,8 @@ describe('Chromium against the participating services: enroll, automatic login, 
     assert.match(await page.locator('header nav').innerText(), /Hanako/);
     const entries = await activity(browser);
     assert.ok(entries.some((e) => e.origin === origin('bank-a') && e.operation === 'authenticate' && e.result === 'ok' && e.automatic));
+    const shown = await browser.worker.evaluate(() => (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<Record<string, boolean>> } } }).chrome.notifications.getAll());
+    assert.ok(Object.keys(shown).some((id) => id.startsWith('kyotsu-login-')), `a notification follows the automatic login: ${Object.keys(shown).join(', ')}`);
     // Session reuse: navigating within the live session signs nothing more.
     const signatures = entries.length;
     await page.goto(`${origin('bank-a')}/account`);
