@@ -14,6 +14,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isUsageError, UsageError } from '../../src/cli-errors.js';
 import { KyotsuError } from '../../src/errors.js';
 import { Slot } from '../../src/piv/constants.js';
 import { PivSession } from '../piv/session.js';
@@ -40,8 +41,6 @@ const USAGE = `usage: kyotsu card <command> [options]
           --state FILE   --serial N   --force (replace an existing card)
   status  show the card's serial, PIN tries left and certificates
           --state FILE`;
-
-class UsageError extends Error {}
 
 function integer(name: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -192,7 +191,7 @@ export async function run(args: readonly string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (isUsageError(error)) {
       console.error(`kyotsu card: ${error.message}\n\n${USAGE}`);
       return 2;
     }

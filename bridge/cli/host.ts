@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from 'smartcard';
 import { CHROME_EXTENSION_ID, CHROME_EXTENSION_ID_PATTERN, chromeExtensionOrigin, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../../src/extension-ids.js';
+import { isUsageError, UsageError } from '../../src/cli-errors.js';
 import { KyotsuError } from '../../src/errors.js';
 import { NativeHostClient } from '../native-host-client/client.js';
 import { launcherScript } from '../native-host/install/launcher.js';
@@ -48,8 +49,6 @@ const USAGE = `usage: kyotsu host <command> [options]
                        Chrome/Chromium/Edge ${CHROME_EXTENSION_ID}, Firefox ${FIREFOX_EXTENSION_ID}
   --log FILE           install: make the host log to FILE (default: the browser's stderr)
   --root DIR           prefix for system paths (staging a package, tests)`;
-
-class UsageError extends Error {}
 
 /** A file the installer cannot write (for example a system path without root). */
 class InstallError extends Error {}
@@ -295,7 +294,7 @@ export async function run(args: readonly string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (isUsageError(error)) {
       console.error(`kyotsu host: ${error.message}\n\n${USAGE}`);
       return 2;
     }

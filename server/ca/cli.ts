@@ -13,6 +13,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isUsageError, UsageError } from '../../src/cli-errors.js';
 import { KyotsuError } from '../../src/errors.js';
 import { parseCertificate } from '../../src/pki/certificate.js';
 import { commonNameOf } from '../../src/pki/name.js';
@@ -56,8 +57,6 @@ const COMMON = {
   dir: { type: 'string' },
   database: { type: 'string' },
 } as const;
-
-class UsageError extends Error {}
 
 function dirOf(values: { dir?: string | undefined }, env: NodeJS.ProcessEnv): string {
   return values.dir ?? env.KYOTSU_CA_DIR ?? join('data', 'ca');
@@ -307,8 +306,8 @@ export async function run(args: readonly string[], io: CliIo = defaultIo): Promi
   try {
     return await handler(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      io.err(`kyotsu ca ${command}: ${(error as Error).message}\n\n${USAGE}`);
+    if (isUsageError(error)) {
+      io.err(`kyotsu ca ${command}: ${error.message}\n\n${USAGE}`);
       return 2;
     }
     if (error instanceof KyotsuError) {
