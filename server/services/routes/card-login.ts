@@ -12,8 +12,8 @@ import { verifyAuthToken } from '../../rp/verify-auth-token.js';
 import { AuthTokenVerifier } from '../../rp/verifier.js';
 import { requireCa, type ServiceContext } from '../context.js';
 import { HttpError } from '../shared/app.js';
+import { sameOriginOrExtension } from '../shared/request-origin.js';
 import { completeLogin } from './login-complete.js';
-import { sameOriginOrExtension } from './statement.js';
 
 /** What a person is told when a card login is refused. */
 function refusal(error: AuthError): HttpError {

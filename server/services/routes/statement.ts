@@ -3,16 +3,9 @@
  * origins may not read it (no CORS headers, and cross-site requests are refused outright); the extension
  * reads it with its host permissions.
  */
-import { type FastifyRequest } from 'fastify';
 import { requireUser, type ServiceContext } from '../context.js';
 import { HttpError } from '../shared/app.js';
-
-/** True when the request comes from this origin, the browser itself, or a browser extension. */
-export function sameOriginOrExtension(request: FastifyRequest, origin: string): boolean {
-  const from = request.headers.origin;
-  if (from === undefined) return request.headers['sec-fetch-site'] !== 'cross-site';
-  return from === origin || from.startsWith('chrome-extension://') || from.startsWith('moz-extension://');
-}
+import { sameOriginOrExtension } from '../shared/request-origin.js';
 
 /** Registers GET /api/statement. */
 export function statementRoutes(ctx: ServiceContext): void {
