@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { demoPassword } from '../server/services/seed.js';
 import { type RunningService, startService } from '../server/services/service.js';
+
+/** A fresh context whose page has a platform authenticator that holds discoverable credentials and verifies the user. */
+async function pageWithAuthenticator(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return { context, page };
+}
 
 describe('passkeys at a demo service (Chromium, virtual authenticator)', () => {
   let bank: RunningService;
@@ -26,13 +38,7 @@ describe('passkeys at a demo service (Chromium, virtual authenticator)', () => {
   });
 
   it('registers a passkey after a password login, then logs in with it instead of the password', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    const { context, page } = await pageWithAuthenticator(browser);
 
     await page.goto(`${bank.origin}/login`);
     await page.fill('#userId', 'hanako');
@@ -57,13 +63,7 @@ describe('passkeys at a demo service (Chromium, virtual authenticator)', () => {
   });
 
   it('refuses a passkey registered at another demo service (same RP ID, other service)', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    const { context, page } = await pageWithAuthenticator(browser);
     await page.goto(`${cardCo.origin}/login`);
     await page.fill('#userId', 'taro');
     await page.fill('#password', demoPassword('taro', 'card-co'));
