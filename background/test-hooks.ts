@@ -33,6 +33,8 @@ export interface KyotsuTestHooks {
   softwareCardLog(): Promise<readonly CardLogEntry[]>;
   /** The operation log of the card inside the simulated USB reader. */
   usbCardLog(): Promise<readonly CardLogEntry[]>;
+  /** Sets the timing model of both cards (the software card and the one in the simulated reader). */
+  setCardTiming(timing: { readonly signMs?: number; readonly apduMs?: number }): Promise<void>;
   removeUsbCard(): Promise<void>;
   insertUsbCard(): Promise<void>;
 }
@@ -42,6 +44,10 @@ export function installTestHooks(deps: { readonly software: SoftwareCardSource; 
   const hooks: KyotsuTestHooks = {
     softwareCardLog: async () => [...(await deps.software.card()).log],
     usbCardLog: async () => [...(await deps.usb.card).log],
+    setCardTiming: async (timing) => {
+      (await deps.software.card()).setTiming(timing);
+      (await deps.usb.card).setTiming(timing);
+    },
     removeUsbCard: async () => (await deps.usb.reader).removeCard(),
     insertUsbCard: async () => (await deps.usb.reader).insertCard(await deps.usb.card),
   };

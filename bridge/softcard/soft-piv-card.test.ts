@@ -121,6 +121,16 @@ describe('one APDU at a time', () => {
     assert.equal(card.log.length, 0);
   });
 
+  it('applies a timing model changed on a card already in use from the next command on', async () => {
+    const card = await poweredCard();
+    await card.process(shortApdu(0, 0xfd, 0, 0, undefined, 0));
+    card.setTiming({ apduMs: 15 });
+    await card.process(shortApdu(0, 0xfd, 0, 0, undefined, 0));
+    const [before, afterChange] = card.log;
+    assert.ok(before!.endedAt - before!.startedAt < 15, 'the first command ran without the model');
+    assert.ok(afterChange!.endedAt - afterChange!.startedAt >= 14, 'the second command carries the new latency');
+  });
+
   it('rejects the command in flight and the queued ones with CARD_REMOVED on power-off, then works after power-on', async () => {
     const card = await poweredCard({ timing: { apduMs: 20 } });
     const first = card.process(shortApdu(0, 0xfd, 0, 0, undefined, 0));

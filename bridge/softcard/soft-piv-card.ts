@@ -90,7 +90,7 @@ export class SoftPivCard implements IccCard {
 
   private constructor(
     private readonly applet: PivApplet,
-    private readonly apduMs: number,
+    private readonly timing: { signMs: number; apduMs: number },
     private readonly now: () => number,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -103,15 +103,24 @@ export class SoftPivCard implements IccCard {
       state = await factoryState(options.serial ?? randomSerial());
       await store.save(state);
     }
-    const signMs = options.timing?.signMs ?? 0;
+    const timing = { signMs: options.timing?.signMs ?? 0, apduMs: options.timing?.apduMs ?? 0 };
     const onError = options.onError ?? (() => undefined);
-    const applet = new PivApplet(state, store, () => sleep(signMs), onError);
-    return new SoftPivCard(applet, options.timing?.apduMs ?? 0, options.now ?? (() => performance.now()), onError);
+    const applet = new PivApplet(state, store, () => sleep(timing.signMs), onError);
+    return new SoftPivCard(applet, timing, options.now ?? (() => performance.now()), onError);
   }
 
   /** The card's operation log, oldest first (a live view: it grows as the card works; `clearLog` empties it). */
   get log(): readonly CardLogEntry[] {
     return this.entries;
+  }
+
+  /**
+   * Changes the timing model from the next operation on (benchmarks of a card already in use, e.g. the
+   * extension's software card in a test build modelling a real card's 150 ms signature).
+   */
+  setTiming(timing: { readonly signMs?: number; readonly apduMs?: number }): void {
+    if (timing.signMs !== undefined) this.timing.signMs = timing.signMs;
+    if (timing.apduMs !== undefined) this.timing.apduMs = timing.apduMs;
   }
 
   /** Empties the operation log. */
@@ -155,7 +164,7 @@ export class SoftPivCard implements IccCard {
     const run = async (): Promise<Uint8Array> => {
       if (this.session !== session) throw removedError();
       const startedAt = this.now();
-      await sleep(this.apduMs);
+      await sleep(this.timing.apduMs);
       let outcome: { response: Uint8Array; ins: number; p1: number; p2: number };
       try {
         outcome = await session.framing.handle(apdu, (full) => this.applet.execute(full, session.security));
