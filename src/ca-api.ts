@@ -129,6 +129,24 @@ export interface ServiceListResponse {
   readonly services: readonly ServiceSummary[];
 }
 
+/**
+ * One entry of `GET /api/v1/certificates/:serial/participation`: a registered service and whether the
+ * certificate is qualified there (listed on it now; a prohibited service is `false` again).
+ */
+export interface ServiceParticipation extends ServiceSummary {
+  readonly qualified: boolean;
+}
+
+/**
+ * `GET /api/v1/certificates/:serial/participation` 200 response (portals only): EVERY registered service,
+ * sorted by id, each with `qualified` for this certificate — so a portal can show where the holder is not
+ * enrolled yet, not only where they are.
+ */
+export interface ParticipationResponse {
+  readonly serial: string;
+  readonly services: readonly ServiceParticipation[];
+}
+
 /** The webhook event posted to every service with a webhook URL when a certificate is invalidated. */
 export interface CertificateInvalidatedEvent {
   readonly type: 'certificate.invalidated';

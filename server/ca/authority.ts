@@ -3,7 +3,7 @@
  * authorisation rules, plus the CRL and OCSP answers. HTTP and the CLI both call this; it never sees a
  * request object, only an authenticated {@link Caller}.
  */
-import { CaErrorCode, CheckNgReason, type CheckResponse, type Holder, type ServiceSummary } from '../../src/ca-api.js';
+import { CaErrorCode, CheckNgReason, type CheckResponse, type Holder, type ServiceParticipation, type ServiceSummary } from '../../src/ca-api.js';
 import { toHex } from '../../src/bytes.js';
 import { KyotsuError } from '../../src/errors.js';
 import { verifyCsr } from '../../src/pki/csr.js';
@@ -196,9 +196,13 @@ export class CertificateAuthority {
     return { result: 'OK' };
   }
 
+  private requirePortal(caller: Caller): void {
+    if (caller.kind === 'service' && !caller.service.portal) throw forbidden('only portals may list a certificate’s services');
+  }
+
   /** list: the services a certificate may be used at; portals (and the operator) only. */
   async listServices(caller: Caller, serial: string): Promise<ServiceSummary[]> {
-    if (caller.kind === 'service' && !caller.service.portal) throw forbidden('only portals may list a certificate’s services');
+    this.requirePortal(caller);
     const ids = await this.store.listAvailableServices(serial);
     if (ids === null) throw notFound(serial);
     const summaries: ServiceSummary[] = [];
@@ -207,6 +211,25 @@ export class CertificateAuthority {
       if (service) summaries.push({ id: service.id, displayName: service.displayName, origins: service.origins, portal: service.portal });
     }
     return summaries;
+  }
+
+  /**
+   * participation: every registered service, sorted by id, with whether the certificate is qualified there
+   * (on its list now). Portals (and the operator) only, like `listServices`: it tells which services a
+   * holder uses. An unknown serial is `NOT_FOUND`.
+   */
+  async listParticipation(caller: Caller, serial: string): Promise<ServiceParticipation[]> {
+    this.requirePortal(caller);
+    const listed = await this.store.listAvailableServices(serial);
+    if (listed === null) throw notFound(serial);
+    const qualified = new Set(listed);
+    return (await this.store.listServices()).map((service) => ({
+      id: service.id,
+      displayName: service.displayName,
+      origins: service.origins,
+      portal: service.portal,
+      qualified: qualified.has(service.id),
+    }));
   }
 
   /** The current CRL (DER), re-signed when stale or after an invalidation. */

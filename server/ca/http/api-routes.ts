@@ -5,6 +5,7 @@ import {
   type CheckResponse,
   type InvalidateResponse,
   type IssueResponse,
+  type ParticipationResponse,
   type QualifyResponse,
   type ServiceListResponse,
 } from '../../../src/ca-api.js';
@@ -105,5 +106,11 @@ export function registerApiRoutes(app: FastifyInstance, authority: CertificateAu
   app.get<{ Params: SerialParams }>('/certificates/:serial/services', async (request): Promise<ServiceListResponse> => {
     const serial = CertificateAuthority.serial(request.params.serial);
     return { serial, services: await authority.listServices(callerOf(request), serial) };
+  });
+
+  // participation: every registered service with `qualified` for this certificate (portals only)
+  app.get<{ Params: SerialParams }>('/certificates/:serial/participation', async (request): Promise<ParticipationResponse> => {
+    const serial = CertificateAuthority.serial(request.params.serial);
+    return { serial, services: await authority.listParticipation(callerOf(request), serial) };
   });
 }

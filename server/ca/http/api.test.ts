@@ -111,6 +111,36 @@ for (const backend of BACKENDS) {
       assert.equal((refused.body as { error: { code: string } }).error.code, 'FORBIDDEN');
     });
 
+    it('participation: a portal sees every registered service with qualified per certificate; nobody else may', async () => {
+      const { serial } = await issueVia(test, 'bank-a');
+      const path = `/api/v1/certificates/${serial}/participation`;
+      const before = await test.api('portal', 'GET', path);
+      assert.equal(before.status, 200);
+      assert.equal(before.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(before.body, {
+        serial,
+        services: [
+          { id: 'bank-a', displayName: 'Bank A', origins: ['https://bank-a.example'], portal: false, qualified: true },
+          { id: 'bank-b', displayName: 'Bank B', origins: ['https://bank-b.example'], portal: false, qualified: false },
+          { id: 'portal', displayName: 'Membership Portal', origins: ['https://portal.example'], portal: true, qualified: false },
+        ],
+      });
+      await test.api('bank-b', 'PUT', `/api/v1/certificates/${serial}/services/bank-b`);
+      await test.api('bank-a', 'DELETE', `/api/v1/certificates/${serial}/services/bank-a`);
+      const after = (await test.api('portal', 'GET', path)).body as { services: { id: string; qualified: boolean }[] };
+      assert.deepEqual(after.services.map((s) => [s.id, s.qualified]), [['bank-a', false], ['bank-b', true], ['portal', false]]);
+      for (const bank of ['bank-a', 'bank-b']) {
+        const refused = await test.api(bank, 'GET', path);
+        assert.equal(refused.status, 403, bank);
+        assert.equal((refused.body as { error: { code: string } }).error.code, 'FORBIDDEN');
+      }
+      assert.equal((await test.api({ token: null }, 'GET', path)).status, 401);
+      const unknown = await test.api('portal', 'GET', `/api/v1/certificates/${'7f'.repeat(16)}/participation`);
+      assert.equal(unknown.status, 404);
+      assert.equal((unknown.body as { error: { code: string } }).error.code, 'NOT_FOUND');
+      assert.equal((await test.api('portal', 'GET', '/api/v1/certificates/zz/participation')).status, 400);
+    });
+
     it('invalidate: only a listed service may; afterwards checks are NG, qualify is 409, repeats change nothing', async () => {
       const { serial } = await issueVia(test, 'bank-a');
       const path = `/api/v1/certificates/${serial}`;
@@ -144,6 +174,7 @@ for (const backend of BACKENDS) {
         ['POST', `/api/v1/certificates/${serial}/invalidate`, {}],
         ['GET', `/api/v1/check?serial=${serial}&service=bank-a`],
         ['GET', `/api/v1/certificates/${serial}/services`],
+        ['GET', `/api/v1/certificates/${serial}/participation`],
       ];
       const auditBefore = (await test.store.listAudit()).length;
       for (const token of [null, 'nonsense', forged, `kyotsu_${'0'.repeat(16)}_${'A'.repeat(43)}`]) {
