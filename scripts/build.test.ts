@@ -77,6 +77,15 @@ describe('npm run build', () => {
     assert.equal(firefox.key, undefined);
   });
 
+  it('leaves the ID-pinning key out of the Chrome Web Store zip, which is otherwise the unpacked build', () => {
+    const zipped = unzip(readFileSync(join(first, 'kyotsu-chrome.zip')));
+    const unpacked = JSON.parse(readFileSync(join(first, 'chrome', 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const stored = JSON.parse(zipped.get('manifest.json')!.toString('utf8')) as Record<string, unknown>;
+    const { key: _pinned, ...rest } = unpacked;
+    assert.deepEqual(stored, rest);
+    assert.deepEqual(zipped.get('background.js'), readFileSync(join(first, 'chrome', 'background.js')));
+  });
+
   it('passes web-ext lint for Firefox with no errors', () => {
     // web-ext exits non-zero when it finds errors; the JSON report is read either way.
     let output: string;

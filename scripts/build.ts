@@ -60,8 +60,12 @@ async function buildTarget(target: Target, outDir: string, testBuild: boolean): 
     },
   });
   for (const [from, to] of STATIC) cpSync(join(ROOT, from), join(outDir, to), { recursive: true });
+  writeFileSync(join(outDir, 'manifest.json'), manifestText(target, true));
+}
+
+function manifestText(target: Target, pinId: boolean): string {
   const source = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as SourceManifest;
-  writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifestFor(source, target), null, 2)}\n`);
+  return `${JSON.stringify(manifestFor(source, target, { pinId }), null, 2)}\n`;
 }
 
 /**
@@ -74,7 +78,8 @@ export async function buildAll(options: { dist?: string; testBuild?: boolean } =
   mkdirSync(dist, { recursive: true });
   for (const target of TARGETS) {
     await buildTarget(target, join(dist, target), false);
-    await zipDirectory(join(dist, target), join(dist, `kyotsu-${target}.zip`));
+    // The store zip: the unpacked build without the ID-pinning `key` (scripts/manifest.ts).
+    await zipDirectory(join(dist, target), join(dist, `kyotsu-${target}.zip`), { 'manifest.json': manifestText(target, false) });
     if (testBuild) await buildTarget(target, join(dist, 'test', target), true);
   }
 }

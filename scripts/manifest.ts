@@ -2,8 +2,10 @@
  * Per-browser manifests from the one root `manifest.json`:
  * - Chrome: `background.service_worker` only (Chrome warns on `scripts` and has no `gecko` settings);
  * - Firefox: `background.scripts` only, plus `browser_specific_settings.gecko`.
- * Chrome also gets `key` (src/extension-ids.ts): it pins the extension's ID on every machine, so the native
- * host's `allowed_origins` (written by `kyotsu host install`) matches an unpacked or self-hosted install.
+ * Chrome's unpacked builds also get `key` (src/extension-ids.ts): it pins the extension's ID on every machine,
+ * so the native host's `allowed_origins` (written by `kyotsu host install`) matches an unpacked install. The
+ * Chrome Web Store zip must not carry `key` (the store refuses an upload with it and assigns the listing's
+ * own key, whose public half then goes into src/extension-ids.ts): `pinId: false` for that zip.
  */
 import { CHROME_EXTENSION_KEY } from '../src/extension-ids.js';
 
@@ -16,8 +18,11 @@ export interface SourceManifest {
 
 export type Target = 'chrome' | 'firefox';
 
-/** Returns the manifest for one browser, with keys in the source order. */
-export function manifestFor(source: SourceManifest, target: Target): Record<string, unknown> {
+/**
+ * Returns the manifest for one browser, with keys in the source order.
+ * @param options.pinId Chrome only: add `key` (default true; false for the store zip).
+ */
+export function manifestFor(source: SourceManifest, target: Target, options: { readonly pinId?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
     if (key === 'background') {
@@ -28,6 +33,6 @@ export function manifestFor(source: SourceManifest, target: Target): Record<stri
       out[key] = value;
     }
   }
-  if (target === 'chrome') out.key = CHROME_EXTENSION_KEY;
+  if (target === 'chrome' && (options.pinId ?? true)) out.key = CHROME_EXTENSION_KEY;
   return out;
 }

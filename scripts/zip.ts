@@ -22,11 +22,15 @@ function listFiles(root: string): string[] {
   return files.sort();
 }
 
-/** Zips every file under `root` into `zipPath` reproducibly. */
-export function zipDirectory(root: string, zipPath: string): Promise<void> {
+/**
+ * Zips every file under `root` into `zipPath` reproducibly.
+ * @param replace files whose zipped content differs from the folder's (by path inside the zip)
+ */
+export function zipDirectory(root: string, zipPath: string, replace: Readonly<Record<string, string>> = {}): Promise<void> {
   const zip = new yazl.ZipFile();
   for (const name of listFiles(root)) {
-    zip.addBuffer(readFileSync(join(root, name)), name, { mtime: FIXED_MTIME, mode: 0o100644, compress: true });
+    const content = Object.hasOwn(replace, name) ? Buffer.from(replace[name]!, 'utf8') : readFileSync(join(root, name));
+    zip.addBuffer(content, name, { mtime: FIXED_MTIME, mode: 0o100644, compress: true });
   }
   zip.end();
   return new Promise((resolve, reject) => {
