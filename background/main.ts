@@ -43,7 +43,11 @@ const newId = (): string => toHex(crypto.getRandomValues(new Uint8Array(16)));
 const store = createBrowserStore(browser.storage.local);
 
 const pinCache = new PinCache(clock);
-const settings = new SettingsStore(store, (changed) => pinCache.setIdleMinutes(changed.pinCacheMinutes));
+const settings = new SettingsStore(store, (changed) => {
+  pinCache.setIdleMinutes(changed.pinCacheMinutes);
+  // Another card source chosen: let the native host go (after the operation under way, if any).
+  if (changed.cardSource !== 'native') native.release();
+});
 const windows = new PromptWindows({
   create: async (url) => {
     const created = await browser.windows.create({ url, type: 'popup', width: 440, height: 420, focused: true });

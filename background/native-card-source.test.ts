@@ -106,6 +106,11 @@ class FakePort implements NativePort {
   }
 }
 
+/** Lets pending promise callbacks and the fake port's 1 ms replies run. */
+function settled(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 function setUp(configure: (host: FakeHost) => void = () => undefined): { host: FakeHost; clock: ManualClock; source: ReturnType<typeof createNativeCardSource> } {
   const host = new FakeHost();
   configure(host);
@@ -208,6 +213,42 @@ describe('native host card source: the card', () => {
     clock.advance(1_000);
     await Promise.resolve();
     assert.equal(host.ports[0]?.disconnected, true);
+  });
+
+  it('closes the port when the holder switches to another source, and starts the host again when switched back', async () => {
+    const { host, source } = setUp((fake) => fake.readers.push(fake.card('R')));
+    await (await source.openCard()).close();
+    assert.equal(host.ports[0]?.disconnected, false, 'kept open between operations');
+    source.release();
+    await settled();
+    assert.equal(host.ports[0]?.disconnected, true, 'the host is let go at once');
+    await (await source.openCard()).close();
+    assert.equal(host.ports.length, 2);
+    assert.equal(host.ports[1]?.disconnected, false);
+  });
+
+  it('a switch away during a card operation lets it finish, then closes the port', async () => {
+    const { host, source } = setUp((fake) => fake.readers.push(fake.card('R')));
+    const connection = await source.openCard();
+    source.release();
+    await settled();
+    assert.equal(host.ports[0]?.disconnected, false, 'never cut off mid-operation');
+    assert.deepEqual([...(await connection.transmit(new Uint8Array([0x00, 0xa4, 0x04, 0x00])))], [0x90, 0x00]);
+    await connection.close();
+    await settled();
+    assert.equal(host.ports[0]?.disconnected, true);
+  });
+
+  it('switching back before the operation ends cancels the pending close', async () => {
+    const { host, source } = setUp((fake) => fake.readers.push(fake.card('R')));
+    const first = await source.openCard();
+    source.release();
+    const second = source.openCard(); // chosen again: a new operation asks for the card
+    await first.close();
+    await (await second).close();
+    await settled();
+    assert.equal(host.ports.length, 1);
+    assert.equal(host.ports[0]?.disconnected, false);
   });
 
   it('prefers the reader used last, else the first that holds a card', () => {

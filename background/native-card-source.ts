@@ -43,6 +43,11 @@ export interface NativeCardSource extends CardSource {
   status(): Promise<NativeSetupReport>;
   /** Closes the port (the host releases every card and exits); the next use opens a new one. */
   close(): void;
+  /**
+   * The holder chose another card source: closes the port now, or as soon as the card operation under way
+   * on it ends (an operation is never cut off mid-way). Using the source again cancels a pending release.
+   */
+  release(): void;
 }
 
 /** The reader to use: the one used last if it still holds a card, else the first that holds one. */
@@ -56,7 +61,10 @@ export function createNativeCardSource(options: NativeCardSourceOptions): Native
   const removals = new RemovalListeners();
   const idleMs = options.idleMs ?? NATIVE_PORT_IDLE_MS;
   let client: Promise<NativeHostClient> | null = null;
+  /** Card operations opening or open on the port (`openCard` started, its connection not yet closed). */
   let openConnections = 0;
+  /** `release()` was asked for: close the port when no operation uses it. */
+  let released = false;
   let cancelIdle: (() => void) | null = null;
   let lastReader: string | null = null;
 
@@ -88,6 +96,12 @@ export function createNativeCardSource(options: NativeCardSourceOptions): Native
     return attempt;
   }
 
+  /** An operation ended or failed to open: close the port if it was released, else count idle time. */
+  function settle(): void {
+    if (released && openConnections === 0) close();
+    else armIdle();
+  }
+
   function armIdle(): void {
     cancelIdle?.();
     cancelIdle = null;
@@ -110,18 +124,18 @@ export function createNativeCardSource(options: NativeCardSourceOptions): Native
   }
 
   async function openCard(): Promise<CardConnection> {
-    const host = await current();
-    const readers = await host.listReaders(); // PCSC_UNAVAILABLE when pcscd is not running
-    if (readers.length === 0) throw new ExtensionError(ExtensionErrorCode.NO_READER, 'PC/SC sees no card reader: plug one in');
-    const reader = pickReader(readers, lastReader);
-    if (!reader) {
-      throw new CardError(CardErrorCode.NO_CARD, `No card in ${readers.map((each) => `'${each.name}'`).join(', ')}: insert your card`, { readers: readers.length });
-    }
-    const connection = await NativeCardConnection.open(host, reader.name);
-    lastReader = reader.name;
+    released = false;
     openConnections += 1;
     cancelIdle?.();
     cancelIdle = null;
+    let connection: NativeCardConnection;
+    try {
+      connection = await openOnHost();
+    } catch (error) {
+      openConnections -= 1;
+      if (released && openConnections === 0) close();
+      throw error;
+    }
     let closed = false;
     return {
       atr: connection.atr,
@@ -133,10 +147,28 @@ export function createNativeCardSource(options: NativeCardSourceOptions): Native
         try {
           await connection.close();
         } finally {
-          armIdle();
+          settle();
         }
       },
     };
+  }
+
+  async function openOnHost(): Promise<NativeCardConnection> {
+    const host = await current();
+    const readers = await host.listReaders(); // PCSC_UNAVAILABLE when pcscd is not running
+    if (readers.length === 0) throw new ExtensionError(ExtensionErrorCode.NO_READER, 'PC/SC sees no card reader: plug one in');
+    const reader = pickReader(readers, lastReader);
+    if (!reader) {
+      throw new CardError(CardErrorCode.NO_CARD, `No card in ${readers.map((each) => `'${each.name}'`).join(', ')}: insert your card`, { readers: readers.length });
+    }
+    const connection = await NativeCardConnection.open(host, reader.name);
+    lastReader = reader.name;
+    return connection;
+  }
+
+  function release(): void {
+    released = true;
+    if (openConnections === 0) close();
   }
 
   async function status(): Promise<NativeSetupReport> {
@@ -153,5 +185,5 @@ export function createNativeCardSource(options: NativeCardSourceOptions): Native
     return diagnoseNativeHost(options.connect, options.client);
   }
 
-  return { kind: 'native', openCard, onCardRemoved: (listener) => removals.add(listener), status, close };
+  return { kind: 'native', openCard, onCardRemoved: (listener) => removals.add(listener), status, close, release };
 }
