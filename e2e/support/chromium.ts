@@ -21,12 +21,25 @@ export interface ChromiumWithExtension {
 /** Flags that keep Chromium quiet on a machine with no network (see the machine notes). */
 const QUIET = ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--disable-gpu'];
 
+/** Extra launch settings. */
+export interface ChromiumLaunchOptions {
+  /** Environment of the Chromium process (e.g. a `HOME` of the test's own). */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The profile (`--user-data-dir`) to use, left in place on close (its owner removes it); default: a fresh
+   * temporary one, removed on close. On Linux Chromium reads per-user native-messaging host manifests from
+   * `<user-data-dir>/NativeMessagingHosts`, so `$HOME/.config/chromium` is where `kyotsu host install` writes.
+   */
+  readonly userDataDir?: string;
+}
+
 /** Launches Chromium with the extension at `extensionDir` and waits for its service worker. */
-export async function launchChromium(extensionDir = CHROME_TEST_BUILD): Promise<ChromiumWithExtension> {
-  const profile = mkdtempSync(join(tmpdir(), 'kyotsu-chromium-'));
+export async function launchChromium(extensionDir = CHROME_TEST_BUILD, options: ChromiumLaunchOptions = {}): Promise<ChromiumWithExtension> {
+  const profile = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'kyotsu-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--no-sandbox', ...QUIET],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
@@ -37,7 +50,7 @@ export async function launchChromium(extensionDir = CHROME_TEST_BUILD): Promise<
     worker,
     close: async () => {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (options.userDataDir === undefined) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
