@@ -7,27 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { demoPassword } from './seed.js';
 import { CardHolder } from './test-support/card-holder.js';
+import { confirmQualify, home, passwordLogin } from './test-support/flows.js';
 import { TestClient } from './test-support/http-client.js';
 import { startWorld, type World } from './world.js';
-
-async function passwordLogin(client: TestClient, origin: string, userId: string, serviceId: string): Promise<number> {
-  const csrf = await client.csrf(origin);
-  return (await client.request(`${origin}/login`, { method: 'POST', form: { _csrf: csrf, userId, password: demoPassword(userId, serviceId) } })).status;
-}
-
-async function confirmQualify(client: TestClient, origin: string): Promise<string> {
-  const page = await client.request(`${origin}/qualify`, { headers: { accept: 'text/html' } });
-  const csrf = await client.csrf(origin, '/qualify');
-  const confirm = await client.request(`${origin}/qualify`, { method: 'POST', form: { _csrf: csrf, decision: 'yes' } });
-  assert.equal(confirm.status, 303, confirm.text);
-  return page.text;
-}
-
-async function home(client: TestClient, origin: string): Promise<string> {
-  return (await client.request(`${origin}/`, { headers: { accept: 'text/html' } })).text;
-}
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -135,16 +118,19 @@ describe('the participating services with the common certificate', () => {
     assert.equal(statement.json<{ holder: string }>().holder, 'Taro Suzuki');
   });
 
-  it('the portal’s statement layout lists exactly the services the certificate is qualified at', async () => {
+  it('the portal’s statement layout lists every participating service, enrolled where the certificate is qualified', async () => {
     const client = new TestClient();
     assert.equal((await hanako.login(client, origin('portal'))).json<{ status: string }>().status, 'qualify-required');
     await passwordLogin(client, origin('portal'), 'hanako', 'portal');
     await confirmQualify(client, origin('portal'));
     await hanako.login(client, origin('portal'));
     const layout = await client.request(`${origin('portal')}/api/statement/layout`);
-    const regions = layout.json<{ regions: { serviceId: string; origin: string }[] }>().regions;
-    assert.deepEqual(regions.map((r) => r.serviceId).sort(), ['bank-a', 'bank-b']);
-    assert.deepEqual(regions.map((r) => r.origin).sort(), [origin('bank-a'), origin('bank-b')].sort());
+    const regions = layout.json<{ regions: { serviceId: string; origin: string; enrolled: boolean }[] }>().regions;
+    assert.deepEqual(regions.map((r) => [r.serviceId, r.origin, r.enrolled]), [
+      ['bank-a', origin('bank-a'), true],
+      ['bank-b', origin('bank-b'), true],
+      ['card-co', origin('card-co'), false],
+    ]);
   });
 
   it('prohibit at Bank B: the certificate no longer logs in there, and still does at Bank A', async () => {

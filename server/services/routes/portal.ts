@@ -1,34 +1,21 @@
 /**
- * The portal's member menu and statement page. The statement page's layout has one region per service the
- * certificate may be used at (the CA's list); the kyotsu extension fills each region with that service's
- * statement, reached with the same certificate.
+ * The portal's member menu and statement page. The statement page's layout (src/statement-layout.ts) has one
+ * region per participating service registered at the CA, enrolled or not (shared/statement-regions.ts); the
+ * kyotsu extension fills each enrolled region with that service's statement, reached with the same
+ * certificate, and leaves the "not enrolled" ones with their link to qualify.
  */
 import { frame, requireCa, requireUser, type ServiceContext } from '../context.js';
 import { HttpError } from '../shared/app.js';
 import { html } from '../shared/html.js';
 import { page } from '../shared/layout.js';
-
-/** One region of the statement page. */
-export interface StatementRegion {
-  readonly serviceId: string;
-  readonly displayName: string;
-  readonly origin: string;
-  readonly statementUrl: string;
-}
+import { renderRegion, statementLayout } from '../shared/statement-regions.js';
 
 /** Registers GET /member, GET /statement and GET /api/statement/layout (portal only). */
 export function portalRoutes(ctx: ServiceContext): void {
-  const layout = async (serial: string): Promise<StatementRegion[]> => {
-    const { services } = await requireCa(ctx).services(serial);
-    return services
-      .filter((s) => !s.portal && s.origins.length > 0)
-      .map((s) => ({ serviceId: s.id, displayName: s.displayName, origin: s.origins[0]!, statementUrl: `${s.origins[0]!}/api/statement` }));
-  };
-
   ctx.app.get('/api/statement/layout', async (request) => {
     const { user, session } = requireUser(ctx, request);
     if (session.auth !== 'certificate' || !user.certSerial) throw new HttpError(403, 'CERTIFICATE_LOGIN_REQUIRED', 'The statement page needs a login with the common certificate.');
-    return { serial: user.certSerial, regions: await layout(user.certSerial) };
+    return statementLayout(requireCa(ctx), user.certSerial);
   });
 
   ctx.app.get('/member', (request, reply) => {
@@ -47,11 +34,11 @@ export function portalRoutes(ctx: ServiceContext): void {
     if (session.auth !== 'certificate' || !user.certSerial) {
       return reply.type('text/html; charset=utf-8').send(page(f, html`<section class="card"><h1>Statements</h1><p>Log in with your common certificate to see every service's statement here.</p></section>`));
     }
-    const regions = await layout(user.certSerial);
+    const { regions } = await statementLayout(requireCa(ctx), user.certSerial);
     return reply.type('text/html; charset=utf-8').send(
       page(f, html`<section class="card"><h1>Your statements</h1><p class="muted">Gathered by the kyotsu extension from each service with your common certificate.</p></section>
         <div class="regions" data-kyotsu-statement data-serial="${user.certSerial}">
-        ${regions.map((r) => html`<section class="card" data-kyotsu-region="${r.serviceId}" data-origin="${r.origin}" data-statement-url="${r.statementUrl}"><h2>${r.displayName}</h2><p class="muted" data-region-status>Waiting for the kyotsu extension…</p></section>`)}
+        ${regions.map(renderRegion)}
         </div>`),
     );
   });

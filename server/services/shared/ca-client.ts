@@ -9,6 +9,7 @@ import {
   type Holder,
   type InvalidateResponse,
   type IssueResponse,
+  type ParticipationResponse,
   type QualifyResponse,
   type ServiceListResponse,
 } from '../../../src/ca-api.js';
@@ -73,5 +74,10 @@ export class CaClient {
   /** The services the certificate may be used at (portals only). */
   services(serial: string): Promise<ServiceListResponse> {
     return this.call('GET', `/certificates/${encodeURIComponent(serial)}/services`);
+  }
+
+  /** Every registered service, each with whether the certificate is qualified there (portals only). */
+  participation(serial: string): Promise<ParticipationResponse> {
+    return this.call('GET', `/certificates/${encodeURIComponent(serial)}/participation`);
   }
 }
