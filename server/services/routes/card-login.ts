@@ -1,14 +1,16 @@
 /**
  * Login with the common certificate: the extension asks for a challenge (bound to this browser's session),
  * the card signs it, and the token is posted back from the page's own origin. The posted body IS the
- * token's JSON text, so the verifier sees the exact bytes (size limit, duplicate keys).
+ * token's JSON text, so the verifier sees the exact bytes (size limit, duplicate keys). A token may be a
+ * single login (`web-eid:1.0`) or this service's token of a batch signed once for several services
+ * (`kyotsu-batch:1`, docs/batch-login.md): both get the same answers and the same refusals.
  */
 import { type FastifyRequest } from 'fastify';
 import { AuthError, AuthErrorCode } from '../../../src/protocol/errors.js';
 import { ChallengeService } from '../../rp/challenge/service.js';
 import { SqliteChallengeStore } from '../../rp/challenge/sqlite-store.js';
-import { verifyLogin } from '../../rp/login.js';
-import { verifyAuthToken } from '../../rp/verify-auth-token.js';
+import { verifyAnyLogin } from '../../rp/batch/login.js';
+import { verifyAnyAuthToken } from '../../rp/batch/verify-any-auth-token.js';
 import { AuthTokenVerifier } from '../../rp/verifier.js';
 import { requireCa, type ServiceContext } from '../context.js';
 import { HttpError } from '../shared/app.js';
@@ -76,7 +78,7 @@ export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonl
     let holderName: string;
     let qualifiedAtCa = true;
     try {
-      const verified = await verifyLogin({ challenges, verifier: getVerifier(), token, nonce: nonce || undefined });
+      const verified = await verifyAnyLogin({ challenges, verifier: getVerifier(), token, nonce: nonce || undefined });
       serial = verified.serial;
       holderName = verified.subject.commonName ?? verified.subject.distinguishedName;
     } catch (error) {
@@ -85,7 +87,7 @@ export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonl
       // Not listed here yet. The verifier checks the signature before asking the CA, so this holder has
       // proven the card's key; verifying once more without revocation gives the holder name to confirm
       // (and keeps this path safe even with a verifier that asks the CA first).
-      const proven = await verifyAuthToken(token, { origin: ctx.origin(), challengeNonce: nonce ?? '', trustAnchors: trustAnchors(), revocation: 'none' }).catch((cause: unknown) => {
+      const proven = await verifyAnyAuthToken(token, { origin: ctx.origin(), challengeNonce: nonce ?? '', trustAnchors: trustAnchors(), revocation: 'none' }).catch((cause: unknown) => {
         throw cause instanceof AuthError ? refusal(cause) : cause;
       });
       serial = proven.serial;

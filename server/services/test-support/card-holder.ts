@@ -6,6 +6,8 @@
 import { fromBase64, toBase64 } from '../../../src/bytes.js';
 import { buildExternallySignedCsr } from '../../../src/pki/external-csr.js';
 import { Algorithm, DEFAULT_PIN, Slot } from '../../../src/piv/constants.js';
+import { serializeBatchAuthToken } from '../../../src/protocol/batch/batch-token.js';
+import { buildBatchAuthTokens } from '../../../src/protocol/batch/builder.js';
 import { buildAuthToken } from '../../../src/protocol/token-builder.js';
 import { PivSession } from '../../../bridge/piv/session.js';
 import { SoftPivCard } from '../../../bridge/softcard/soft-piv-card.js';
@@ -64,6 +66,35 @@ export class CardHolder {
       sign: async ({ digest }) => ({ encoding: 'ecdsa-der', bytes: await this.signDigest(digest) }),
     });
     return client.request(`${origin}/api/auth/login`, { method: 'POST', body: JSON.stringify(token), headers: { 'content-type': 'application/json', origin } });
+  }
+
+  /**
+   * Batch login as the statement page does it (docs/batch-login.md): a challenge from each origin of
+   * `logins`, ONE card signature over the batch, and each service's token (serialised) to post back to the
+   * origin it came from. `signedOrigin` puts another origin into that service's leaf (an attack test).
+   */
+  async batchTokens(client: TestClient, logins: readonly { origin: string; signedOrigin?: string }[]): Promise<{ origin: string; token: string }[]> {
+    const certificate = await this.certificate();
+    if (!certificate) throw new Error('the card has no certificate in 9A');
+    const issued = [];
+    for (const login of logins) {
+      const challenge = await client.request(`${login.origin}/api/auth/challenge`, { method: 'POST', headers: { origin: login.origin } });
+      if (challenge.status !== 200) throw new Error(`challenge at ${login.origin}: HTTP ${challenge.status} ${challenge.text}`);
+      issued.push({ origin: login.signedOrigin ?? login.origin, nonce: challenge.json<{ nonce: string }>().nonce });
+    }
+    const tokens = await buildBatchAuthTokens({
+      logins: issued,
+      certificate,
+      algorithm: 'ES256',
+      appVersion: 'https://kyotsu.dev/test-holder/0.1.0',
+      sign: async ({ digest }) => ({ encoding: 'ecdsa-der', bytes: await this.signDigest(digest) }),
+    });
+    return tokens.map((entry, index) => ({ origin: logins[index]!.origin, token: serializeBatchAuthToken(entry.token) }));
+  }
+
+  /** Posts a login token's JSON text to `origin`'s login endpoint, as the extension does. */
+  postToken(client: TestClient, origin: string, token: string): Promise<ClientResponse> {
+    return client.request(`${origin}/api/auth/login`, { method: 'POST', body: token, headers: { 'content-type': 'application/json', origin } });
   }
 
   private async signDigest(digest: Uint8Array): Promise<Uint8Array> {
