@@ -19,7 +19,7 @@ export interface ChromiumWithExtension {
 }
 
 /** Flags that keep Chromium quiet on a machine with no network (see the machine notes). */
-const QUIET = ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--disable-gpu'];
+export const QUIET_FLAGS = ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--disable-gpu'];
 
 /** Extra launch settings. */
 export interface ChromiumLaunchOptions {
@@ -40,7 +40,7 @@ export async function launchChromium(extensionDir = CHROME_TEST_BUILD, options: 
     executablePath: '/usr/bin/chromium',
     headless: true,
     ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-    args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--no-sandbox', ...QUIET],
+    args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--no-sandbox', ...QUIET_FLAGS],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(worker.url()).host;
