@@ -4,9 +4,9 @@ import { type ActivityEntry } from '../src/message-results.js';
 import { ActivityLog } from './activity.js';
 import { createMemoryStore } from './kv-store.js';
 
-const entry = (time: number, result = 'ok'): ActivityEntry => ({
+const entry = (time: number, result = 'ok', origin = 'https://bank-a.example'): ActivityEntry => ({
   time,
-  origin: 'https://bank-a.example',
+  origin,
   service: 'Bank A',
   serial: '1f',
   operation: 'authenticate',
@@ -14,24 +14,76 @@ const entry = (time: number, result = 'ok'): ActivityEntry => ({
   automatic: true,
 });
 
+let counter = 0;
+/** A log whose entries are named e1, e2, … */
+const newLog = (cap?: number) => new ActivityLog(createMemoryStore(), undefined, cap, () => `e${++counter}`);
+/** An entry as stored: with the id the log gave it. */
+const named = (e: ActivityEntry, id: string): ActivityEntry => ({ ...e, id });
+const CARD_CO = 'https://card-co.example';
+
 describe('activity log', () => {
   it('lists card signatures newest first, with origin, service, serial and result', async () => {
-    const log = new ActivityLog(createMemoryStore());
+    counter = 0;
+    const log = newLog();
     await log.record(entry(1));
     await log.record(entry(2, 'PIN_INVALID'));
-    assert.deepEqual(await log.list(), [entry(2, 'PIN_INVALID'), entry(1)]);
+    assert.deepEqual(await log.list(), [named(entry(2, 'PIN_INVALID'), 'e2'), named(entry(1), 'e1')]);
   });
 
   it('keeps only the newest entries up to its cap, even when records race', async () => {
-    const log = new ActivityLog(createMemoryStore(), undefined, 3);
+    const log = newLog(3);
     await Promise.all([1, 2, 3, 4, 5].map((t) => log.record(entry(t))));
     assert.deepEqual((await log.list()).map((e) => e.time), [5, 4, 3]);
   });
 
   it('tells the listener about each entry (the background notifies after automatic logins)', async () => {
     const heard: ActivityEntry[] = [];
-    const log = new ActivityLog(createMemoryStore(), (e) => heard.push(e));
+    const log = new ActivityLog(createMemoryStore(), (e) => heard.push(e), undefined, () => 'e7');
     await log.record(entry(7));
-    assert.deepEqual(heard, [entry(7)]);
+    assert.deepEqual(heard, [named(entry(7), 'e7')]);
+  });
+});
+
+describe('activity log: the service\'s verdict on a signature', () => {
+  it('the tab that had the card sign reports what the service answered; the entry shows it', async () => {
+    const log = newLog();
+    await log.forTab(4).record(entry(1));
+    assert.equal(await log.recordVerdict(4, entry(1).origin!, { outcome: 'refused', code: 'CERTIFICATE_REVOKED' }), true);
+    const [shown] = await log.list();
+    assert.equal(shown!.result, 'ok', 'the card did sign');
+    assert.deepEqual(shown!.verdict, { outcome: 'refused', code: 'CERTIFICATE_REVOKED' }, 'and the service refused the token');
+  });
+
+  it('lands on that tab\'s newest signature, not on another tab\'s of the same origin', async () => {
+    const log = newLog();
+    await log.forTab(1).record(entry(1));
+    await log.forTab(2).record(entry(2));
+    assert.equal(await log.recordVerdict(1, entry(1).origin!, { outcome: 'qualify-required', code: null }), true);
+    const byTime = new Map((await log.list()).map((e) => [e.time, e.verdict]));
+    assert.deepEqual(byTime.get(1), { outcome: 'qualify-required', code: null });
+    assert.equal(byTime.get(2), undefined);
+  });
+
+  it('a page cannot write onto another origin\'s entry, nor answer twice, nor answer a failed or unseen signature', async () => {
+    const log = newLog();
+    await log.forTab(1).record(entry(1));
+    assert.equal(await log.recordVerdict(1, CARD_CO, { outcome: 'logged-in', code: null }), false, 'the tab now shows another origin');
+    assert.equal(await log.recordVerdict(9, entry(1).origin!, { outcome: 'logged-in', code: null }), false, 'another tab');
+    await log.forTab(2).record(entry(2));
+    assert.equal(await log.recordVerdict(2, entry(2).origin!, { outcome: 'logged-in', code: null }), true);
+    assert.equal(await log.recordVerdict(2, entry(2).origin!, { outcome: 'refused', code: 'X' }), false, 'once only');
+    await log.forTab(3).record(entry(3, 'PIN_CANCELLED'));
+    assert.equal(await log.recordVerdict(3, entry(3).origin!, { outcome: 'logged-in', code: null }), false, 'nothing was signed');
+    await log.record(entry(4));
+    assert.equal(await log.recordVerdict(4, entry(4).origin!, { outcome: 'logged-in', code: null }), false, 'not a tab\'s signature');
+    const verdicts = (await log.list()).map((e) => [e.time, e.verdict?.outcome ?? null]);
+    assert.deepEqual(verdicts, [[4, null], [3, null], [2, 'logged-in'], [1, null]]);
+  });
+
+  it('a closed tab\'s signature takes no verdict', async () => {
+    const log = newLog();
+    await log.forTab(5).record(entry(1));
+    log.tabRemoved(5);
+    assert.equal(await log.recordVerdict(5, entry(1).origin!, { outcome: 'logged-in', code: null }), false);
   });
 });

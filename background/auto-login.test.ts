@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AutoLogins } from './auto-login.js';
+import { AutoLogins, NOT_KEPT_WINDOW_MS } from './auto-login.js';
 
 const BANK = 'https://bank.example';
 const on = () => Promise.resolve(true);
@@ -68,5 +68,45 @@ describe('automatic login decisions', () => {
     await logins.begin(BANK, 1, false);
     assert.equal(logins.end(BANK, 2, true), false);
     assert.ok(logins.holds(BANK, 1));
+  });
+
+  it('loop guard: a login the service did not keep is not repeated by itself; the holder is told once', async () => {
+    const logins = new AutoLogins(on);
+    assert.equal(await logins.begin(BANK, 1, false), 'login');
+    logins.end(BANK, 1, true);
+    // The post-login page lacks the session signal: without the guard this would log in again, forever.
+    assert.equal(await logins.begin(BANK, 1, false), 'not-kept', 'the page that shows the service did not keep the login');
+    assert.equal(logins.holds(BANK, 1), false, 'and may not have the card sign');
+    assert.equal(await logins.begin(BANK, 1, false), 'none', 'told once: the next load says nothing and does nothing');
+    assert.equal(await logins.begin(BANK, 2, false), 'none', 'not from another tab either');
+    assert.equal(await logins.begin(BANK, 2, true), 'none'); // the holder logged in another way
+    assert.equal(await logins.begin(BANK, 2, false), 'login', 'after logging out, the next visit logs in by itself again');
+  });
+
+  it('loop guard: tabs that waited for the login reload; if the service did not keep it, one hears so and none logs in', async () => {
+    const logins = new AutoLogins(on);
+    assert.equal(await logins.begin(BANK, 1, false), 'login');
+    const waiting = [logins.begin(BANK, 2, false), logins.begin(BANK, 3, false)];
+    logins.end(BANK, 1, true);
+    assert.deepEqual(await Promise.all(waiting), ['reload', 'reload']);
+    const after = await Promise.all([logins.begin(BANK, 2, false), logins.begin(BANK, 3, false), logins.begin(BANK, 1, false)]);
+    assert.deepEqual(after.sort(), ['none', 'none', 'not-kept']);
+  });
+
+  it('a kept login leaves the guard unarmed: logging out later logs in by itself again', async () => {
+    const logins = new AutoLogins(on);
+    assert.equal(await logins.begin(BANK, 1, false), 'login');
+    logins.end(BANK, 1, true);
+    assert.equal(await logins.begin(BANK, 1, true), 'none', 'the post-login page shows the live session');
+    assert.equal(await logins.begin(BANK, 1, false), 'login');
+  });
+
+  it('a logged-out visit long after an automatic login is an ordinary visit, not a login the service dropped', async () => {
+    let now = 1_000;
+    const logins = new AutoLogins(on, () => now);
+    assert.equal(await logins.begin(BANK, 1, false), 'login');
+    logins.end(BANK, 1, true);
+    now += NOT_KEPT_WINDOW_MS + 1; // the tab closed before its next page; the session expired meanwhile
+    assert.equal(await logins.begin(BANK, 4, false), 'login');
   });
 });

@@ -43,6 +43,11 @@ function heldAutoLogin(s: HandlerServices, sender: ClassifiedSender): { origin: 
   return { origin, tabId };
 }
 
+/** The card deps for a page's login: its signature's activity entry awaits the tab's report of the service's verdict. */
+function cardForTab(s: HandlerServices, sender: ClassifiedSender): HandlerServices['card'] {
+  return sender.tabId === null ? s.card : { ...s.card, activity: s.activity.forTab(sender.tabId) };
+}
+
 /** A caller for the options page: no tab, no notices, not cancellable from a page. */
 function optionsCaller(): Caller {
   return { signal: new AbortController().signal, origin: null, serviceName: null, automatic: false, notify: () => undefined };
@@ -69,7 +74,8 @@ export function createHandlers(s: HandlerServices): Handlers {
         loginEndpoint: provider?.document.loginEndpoint ?? null,
       };
     },
-    authenticate: (request, sender) => withPageCaller(s, sender, async (caller) => ({ token: await authenticate(s.card, caller, request.challengeNonce) })),
+    authenticate: (request, sender) =>
+      withPageCaller(s, sender, async (caller) => ({ token: await authenticate(cardForTab(s, sender), caller, request.challengeNonce) })),
     getCertificate: (_request, sender) => withPageCaller(s, sender, (caller) => readCertificate(s.card, caller)),
     enrollGenerateKey: (request, sender) =>
       withPageCaller(s, sender, async (caller) => {
@@ -88,11 +94,18 @@ export function createHandlers(s: HandlerServices): Handlers {
     autoLoginSign: (request, sender) => {
       heldAutoLogin(s, sender);
       // The provider is approved (AutoLogins checked), so no consent window: no click, no question.
-      return withPageCaller(s, sender, async (caller) => ({ token: await authenticate(s.card, { ...caller, automatic: true }, request.challengeNonce) }));
+      return withPageCaller(s, sender, async (caller) => ({
+        token: await authenticate(cardForTab(s, sender), { ...caller, automatic: true }, request.challengeNonce),
+      }));
     },
     autoLoginEnd: (request, sender) => {
       const { origin, tabId } = heldAutoLogin(s, sender);
       return Promise.resolve({ recorded: s.autoLogins.end(origin, tabId, request.outcome === 'logged-in') });
+    },
+    loginVerdict: async (request, sender) => {
+      const { origin, tabId } = sender;
+      if (sender.context !== 'content-script' || origin === null || tabId === null) return { recorded: false };
+      return { recorded: await s.activity.recordVerdict(tabId, origin, request.verdict) };
     },
     cancel: (request, sender) => Promise.resolve({ cancelled: sender.tabId === null ? 0 : s.tabs.cancel(sender.tabId, request.operationId) }),
     listProviders: async () => ({ providers: await s.providers.list() }),

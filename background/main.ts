@@ -62,7 +62,10 @@ const activity = new ActivityLog(store, notifyActivity);
 const providers = new ProviderRegistry(store, createDiscoveryFetcher(), clock);
 const tabs = new TabOperations(newId);
 // Automatic login: on for approved providers while the setting is on (issue 7 "Automatic login").
-const autoLogins = new AutoLogins(async (origin) => (await settings.get()).autoLogin && (await providers.recognise(origin))?.status === 'approved');
+const autoLogins = new AutoLogins(
+  async (origin) => (await settings.get()).autoLogin && (await providers.recognise(origin))?.status === 'approved',
+  () => clock.now(),
+);
 
 // The software card keeps its state in IndexedDB, sealed under a non-extractable WebCrypto key.
 const software = createSoftwareCardSource(() => SoftPivCard.create({ store: new IdbCardStore() }));
@@ -121,6 +124,7 @@ browser.runtime.onConnect.addListener((port) => void acceptKeepAlivePort(port, i
 browser.tabs.onRemoved.addListener((tabId) => {
   tabs.tabRemoved(tabId);
   autoLogins.tabRemoved(tabId);
+  activity.tabRemoved(tabId);
 });
 browser.windows.onRemoved.addListener((windowId) => windows.windowRemoved(windowId));
 browser.webNavigation.onCommitted.addListener((details) => {

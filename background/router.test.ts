@@ -16,6 +16,7 @@ const EXAMPLES: { readonly [T in Request['type']]: Extract<Request, { type: T }>
   ping: { type: 'ping' },
   hello: { type: 'hello' },
   autoLoginBegin: { type: 'autoLoginBegin', sessionActive: false },
+  loginVerdict: { type: 'loginVerdict', verdict: { outcome: 'refused', code: 'CERTIFICATE_REVOKED' } },
   autoLoginSign: { type: 'autoLoginSign', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
   autoLoginEnd: { type: 'autoLoginEnd', outcome: 'logged-in' },
   authenticate: { type: 'authenticate', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
@@ -54,7 +55,7 @@ function recordingRouter() {
 
 /** Which sender may send each type, as the tiers say. */
 const EXPECTED: Record<string, readonly Request['type'][]> = {
-  page: ['ping', 'hello', 'authenticate', 'getCertificate', 'enrollGenerateKey', 'enrollWriteCertificate', 'cancel', 'autoLoginBegin', 'autoLoginSign', 'autoLoginEnd'],
+  page: ['ping', 'hello', 'authenticate', 'getCertificate', 'enrollGenerateKey', 'enrollWriteCertificate', 'cancel', 'autoLoginBegin', 'autoLoginSign', 'autoLoginEnd', 'loginVerdict'],
   options: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin'],
   pinWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin', 'pinPromptInfo', 'pinSubmit', 'pinCancel'],
   consentWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin', 'consentInfo', 'consentAnswer'],

@@ -20,6 +20,11 @@ export const CONSENT_PAGE = '/consent.html';
 export const PIN_WINDOW_REQUEST_TYPES: readonly Request['type'][] = ['pinPromptInfo', 'pinSubmit', 'pinCancel'];
 /** Requests only the consent window may send. */
 export const CONSENT_WINDOW_REQUEST_TYPES: readonly Request['type'][] = ['consentInfo', 'consentAnswer'];
+/**
+ * The content script's report of what a service answered to its tab's login (background/activity.ts): its
+ * own request, never in the page tier, so never relayed from a page.
+ */
+export const VERDICT_REQUEST_TYPES: readonly Request['type'][] = ['loginVerdict'];
 /** Requests of the options page (any extension page other than the prompt windows' own requests). */
 export const OPTIONS_REQUEST_TYPES: readonly Request['type'][] = [
   'ping',
@@ -37,6 +42,7 @@ export const OPTIONS_REQUEST_TYPES: readonly Request['type'][] = [
 
 /** True when this sender's tier includes this request type. */
 export function mayRequest(sender: ClassifiedSender, type: Request['type']): boolean {
+  if (VERDICT_REQUEST_TYPES.includes(type)) return sender.context === 'content-script';
   switch (sender.context) {
     case 'content-script':
       return CONTENT_SCRIPT_REQUEST_TYPES.includes(type);

@@ -3,8 +3,11 @@
  * background whether the service says this tab's session is live (`<meta name="kyotsu-session"
  * content="active">`; `pending` while a qualify waits for the visitor's password: nothing to do); if this tab is granted the login, run it from the page's own origin like the
  * one-click button (`cardLogin`), report how it ended, and bring the tab to the page the service names.
- * A refusal is shown in the page with the service's own message; nothing is retried by itself.
+ * A refusal is shown in the page with the service's own message; nothing is retried by itself. When the
+ * background says the service did not keep the last automatic login (`not-kept`: this page, right after it,
+ * shows no session), the holder is told so once, and no new login starts (the loop guard).
  */
+import browser from 'webextension-polyfill';
 import { type PageHello } from '../src/message-results.js';
 import { cardLogin, type LoginFailure, type WiringDeps } from './wiring.js';
 
@@ -17,14 +20,28 @@ export function sessionSignal(doc: Document): 'active' | 'pending' | null {
   return value === 'active' || value === 'pending' ? value : null;
 }
 
-function showRefusal(doc: Document, failure: LoginFailure): void {
+/** The in-page alert of an automatic login that did not work; a `kyotsu-error` event follows. */
+function showAlert(doc: Document, failure: LoginFailure, text: string): void {
   const box = doc.createElement('div');
   box.setAttribute('role', 'alert');
   box.dataset.kyotsuAutoLoginError = failure.code;
   box.style.cssText = 'margin:1rem;padding:.75rem 1rem;border-radius:.5rem;background:#fee2e2;color:#991b1b;font:14px system-ui,sans-serif';
-  box.textContent = `kyotsu could not log you in automatically: ${failure.message}`;
+  box.textContent = text;
   doc.body.prepend(box);
   doc.dispatchEvent(new CustomEvent('kyotsu-error', { detail: { code: failure.code, message: failure.message } }));
+}
+
+function showRefusal(doc: Document, failure: LoginFailure): void {
+  showAlert(doc, failure, `kyotsu could not log you in automatically: ${failure.message}`);
+}
+
+/** Code of the `not-kept` alert: the service took the card login but its next page shows no session. */
+export const SESSION_NOT_KEPT = 'SESSION_NOT_KEPT';
+
+function showNotKept(doc: Document, hello: PageHello): void {
+  const service = hello.serviceName ?? location.host;
+  const text = browser.i18n.getMessage('autoLoginNotKept', [service]) || `${service} did not keep your card login, so kyotsu will not log you in here by itself again until you log in another way.`;
+  showAlert(doc, { ok: false, code: SESSION_NOT_KEPT, message: text }, text);
 }
 
 /** Runs the automatic login for this page if the background grants it (call once the DOM is ready). */
@@ -33,6 +50,7 @@ export async function autoLogin(doc: Document, deps: WiringDeps, hello: PageHell
   if (signal === 'pending') return;
   const begun = await deps.send<'autoLoginBegin'>({ type: 'autoLoginBegin', sessionActive: signal === 'active' });
   if (!begun.ok || begun.result.action === 'none') return;
+  if (begun.result.action === 'not-kept') return showNotKept(doc, hello);
   if (begun.result.action === 'reload') return deps.navigate(location.href); // another tab logged in for us
   let result: Awaited<ReturnType<typeof cardLogin>> | null = null;
   try {

@@ -9,9 +9,11 @@
  * - `<input data-kyotsu-certificate="pem|certificate|serial|subject">`: filled with the common
  *   certificate (with the holder's consent) — the qualify flow. A `kyotsu-certificate` event follows.
  * Failures are shown on the element (`data-kyotsu-error` = stable code) and announced as a
- * `kyotsu-error` event; nothing is retried by itself.
+ * `kyotsu-error` event (the page shows the message: server/services/assets/service-page.ts); nothing is
+ * retried by itself. What the service answered to a signed token is reported to the background
+ * (`loginVerdict`) so the activity log shows the service's verdict, not only the card's.
  */
-import { type PageHello } from '../src/message-results.js';
+import { type PageHello, type ServiceVerdict } from '../src/message-results.js';
 import { type Request } from '../src/message-requests.js';
 import { type Reply } from '../src/messages.js';
 
@@ -59,12 +61,26 @@ export interface LoginFailure { readonly ok: false; readonly code: string; reado
 /** A login the service answered: `loggedIn` unless it asks for more first (qualify), and where to go next. */
 export interface LoginSuccess { readonly ok: true; readonly loggedIn: boolean; readonly next: string }
 
+/** A service's error code as the protocol carries it; anything else becomes `LOGIN_REFUSED`. */
+const STABLE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/**
+ * Tells the background what the service answered to the token this tab just had signed; it lands on that
+ * signature's activity entry (the background ties it to this tab and origin). Best effort: the login
+ * itself does not depend on it.
+ */
+async function reportVerdict(deps: Pick<WiringDeps, 'send'>, verdict: ServiceVerdict): Promise<void> {
+  const reply = await deps.send<'loginVerdict'>({ type: 'loginVerdict', verdict });
+  if (!reply.ok) console.debug('kyotsu: the service verdict was not recorded', reply.error.code);
+}
+
 /**
  * One card login from the page's own origin (server/services routes/card-login.ts): challenge, the card's
  * signature by `sign`, the token posted; the answer's same-origin `redirect` (else this page) is `next`.
+ * The service's verdict is reported to the activity log before this resolves (the tab may navigate next).
  */
 export async function cardLogin(
-  deps: Pick<WiringDeps, 'pageFetch'>,
+  deps: Pick<WiringDeps, 'pageFetch' | 'send'>,
   hello: PageHello,
   sign: (nonce: string) => Promise<Reply<'authenticate'>>,
 ): Promise<LoginSuccess | LoginFailure> {
@@ -82,7 +98,12 @@ export async function cardLogin(
     body: JSON.stringify(signed.result.token),
   });
   const body = await jsonOf(answer);
-  if (!answer.ok) return refusal(answer, body, 'LOGIN_REFUSED');
+  if (!answer.ok) {
+    const refused = refusal(answer, body, 'LOGIN_REFUSED');
+    await reportVerdict(deps, { outcome: 'refused', code: STABLE_CODE.test(refused.code) ? refused.code : 'LOGIN_REFUSED' });
+    return refused;
+  }
+  if (body.status === 'logged-in' || body.status === 'qualify-required') await reportVerdict(deps, { outcome: body.status, code: null });
   const target = typeof body.redirect === 'string' ? new URL(body.redirect, location.href) : null;
   return { ok: true, loggedIn: body.status === 'logged-in', next: target && target.origin === location.origin ? target.href : location.href };
 }

@@ -8,6 +8,7 @@ import * as F from './message-fields.js';
 import type * as Q from './message-requests.js';
 import { isChallengeNonce } from './protocol/challenge.js';
 import { AUTO_LOGIN_OUTCOMES, CARD_SOURCE_KINDS, ENROLL_ALGORITHMS, type Settings, type UsbDeviceId } from './message-results.js';
+import { SERVICE_VERDICT_OUTCOMES, type ServiceVerdict } from './message-results.js';
 
 /** Prompt and enrollment ids: 128 random bits, lower-case hex. */
 const ID = /^[0-9a-f]{32}$/;
@@ -64,6 +65,14 @@ function settingsPatch(body: F.Fields): Partial<Settings> {
   return patch;
 }
 
+/** A service's verdict: a refusal carries the service's stable code (upper-case, digits, underscores), nothing else does. */
+function serviceVerdict(body: F.Fields): ServiceVerdict {
+  const verdict = F.objectField(body, 'verdict');
+  const outcome = F.enumField(verdict, 'outcome', SERVICE_VERDICT_OUTCOMES);
+  if (outcome !== 'refused') return { outcome, code: null };
+  return { outcome, code: F.stringField(verdict, 'code', 1, 64, /^[A-Z][A-Z0-9_]*$/) };
+}
+
 const requestId = (body: F.Fields): string => F.stringField(body, 'requestId', 32, 32, ID);
 
 /** The parser of every request type; the keys are exactly the protocol's request types. */
@@ -84,6 +93,7 @@ export const REQUEST_PARSERS: { readonly [T in Q.Request['type']]: (body: F.Fiel
   }),
   autoLoginBegin: (body) => ({ type: 'autoLoginBegin', sessionActive: F.booleanField(body, 'sessionActive') }),
   autoLoginSign: (body) => ({ type: 'autoLoginSign', challengeNonce: nonceField(body) }),
+  loginVerdict: (body) => ({ type: 'loginVerdict', verdict: serviceVerdict(body) }),
   autoLoginEnd: (body) => ({ type: 'autoLoginEnd', outcome: F.enumField(body, 'outcome', AUTO_LOGIN_OUTCOMES) }),
   listProviders: () => ({ type: 'listProviders' }),
   approveProvider: (body) => ({ type: 'approveProvider', origin: F.originField(body, 'origin') }),

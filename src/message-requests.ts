@@ -32,6 +32,12 @@ export interface AutoLoginBeginRequest { readonly type: 'autoLoginBegin'; readon
 export interface AutoLoginSignRequest { readonly type: 'autoLoginSign'; readonly challengeNonce: string }
 /** How the automatic login this tab was granted ended at the service. */
 export interface AutoLoginEndRequest { readonly type: 'autoLoginEnd'; readonly outcome: R.AutoLoginOutcome }
+/**
+ * What the service answered to the token this tab last had the card sign (one-click or automatic login):
+ * written onto that signature's activity entry. Content script only; the background ties it to the tab
+ * and origin of `sender`, so a page can never rewrite another origin's entries.
+ */
+export interface LoginVerdictRequest { readonly type: 'loginVerdict'; readonly verdict: R.ServiceVerdict }
 
 /** Abandon this tab's pending operations (one, or all when `operationId` is absent). */
 export interface CancelRequest { readonly type: 'cancel'; readonly operationId: string | null }
@@ -65,5 +71,6 @@ export type Request =
   | EnrollWriteCertificateRequest | CancelRequest | AutoLoginBeginRequest | AutoLoginSignRequest | AutoLoginEndRequest
   | ListProvidersRequest | ApproveProviderRequest | ForgetProviderRequest | GetSettingsRequest | SetSettingsRequest
   | ListActivityRequest | CardStatusRequest | NativeHostStatusRequest | ChangePinRequest | UnblockPinRequest
-  | PinPromptInfoRequest | PinSubmitRequest | PinCancelRequest | ConsentInfoRequest | ConsentAnswerRequest;
+  | PinPromptInfoRequest | PinSubmitRequest | PinCancelRequest | ConsentInfoRequest | ConsentAnswerRequest
+  | LoginVerdictRequest;
 

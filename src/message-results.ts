@@ -71,7 +71,25 @@ export interface ActivityEntry {
   /** `ok`, or the stable error code it failed with. */
   readonly result: string;
   readonly automatic: boolean;
+  /** Names the entry (background/activity.ts), so the service's verdict lands on its own signature. */
+  readonly id?: string;
+  /** What the service did with the signed token, as the tab's content script saw it; absent until reported. */
+  readonly verdict?: ServiceVerdict;
 }
+
+/**
+ * The service's answer to a login token the card signed: logged in, asks the holder to register the
+ * certificate first (qualify), or refused with the service's stable code (`CERTIFICATE_REVOKED`, …).
+ */
+export interface ServiceVerdict {
+  readonly outcome: ServiceVerdictOutcome;
+  /** The service's error code when `refused`; null otherwise. */
+  readonly code: string | null;
+}
+/** How a service answered a login token. */
+export type ServiceVerdictOutcome = 'logged-in' | 'qualify-required' | 'refused';
+/** The outcomes, for validation. */
+export const SERVICE_VERDICT_OUTCOMES: readonly ServiceVerdictOutcome[] = ['logged-in', 'qualify-required', 'refused'];
 
 /** What the options page shows about the card. */
 export interface CardStatus {
@@ -133,9 +151,11 @@ export type AutoLoginOutcome = 'logged-in' | 'not-logged-in';
 export const AUTO_LOGIN_OUTCOMES: readonly AutoLoginOutcome[] = ['logged-in', 'not-logged-in'];
 /**
  * What the content script does about automatic login: `login` (this tab logs in now), `reload` (another
- * tab's automatic login at this origin just ended: reload to see its result), `none`.
+ * tab's automatic login at this origin just ended: reload to see its result), `none`, `not-kept` (the last
+ * automatic login here ended logged in, yet this page shows no session: the service did not keep it; tell the
+ * holder, and no more automatic logins here until the service shows a live session).
  */
-export type AutoLoginAction = 'login' | 'reload' | 'none';
+export type AutoLoginAction = 'login' | 'reload' | 'none' | 'not-kept';
 
 /** What the content script learns about its page's origin when it starts. */
 export interface PageHello {

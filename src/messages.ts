@@ -40,6 +40,7 @@ export interface ResultMap {
   readonly cancel: { readonly cancelled: number };
   readonly autoLoginBegin: { readonly action: R.AutoLoginAction };
   readonly autoLoginSign: { readonly token: AuthToken };
+  readonly loginVerdict: { readonly recorded: boolean };
   readonly autoLoginEnd: { readonly recorded: boolean };
   readonly listProviders: { readonly providers: readonly R.ProviderView[] };
   readonly approveProvider: { readonly provider: R.ProviderView };
