@@ -65,9 +65,14 @@ export function requireUser(ctx: ServiceContext, request: FastifyRequest): { use
   return { user, session };
 }
 
-/** The frame context for a page. */
+/**
+ * The frame context for a page. It uses the visitor's session if there is one and never starts one, so an
+ * anonymous visit to a page without a form leaves no session row behind; a page with a form for anonymous
+ * visitors uses {@link formFrame}.
+ */
 export function frame(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, title: string, flash?: FrameContext['flash']): FrameContext {
-  let session = ctx.sessions.ensure(request, reply);
+  let session = request.session;
+  if (!session) return { theme: ctx.config.theme, title, userName: null, csrf: null, flash: flash ?? null, certificatePending: false };
   if (session.data.flash && !flash) {
     flash = JSON.parse(session.data.flash) as FrameContext['flash'];
     const { flash: _shown, ...rest } = session.data;
@@ -77,4 +82,10 @@ export function frame(ctx: ServiceContext, request: FastifyRequest, reply: Fasti
   const user = session.userId ? ctx.users.get(session.userId) : null;
   const certificatePending = typeof session.data.pendingSerial === 'string';
   return { theme: ctx.config.theme, title, userName: user?.name ?? null, csrf: session.csrf, flash: flash ?? null, certificatePending };
+}
+
+/** {@link frame} for a page whose form needs a CSRF token: starts the visitor's session if there is none. */
+export function formFrame(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, title: string, flash?: FrameContext['flash']): FrameContext {
+  ctx.sessions.ensure(request, reply);
+  return frame(ctx, request, reply, title, flash);
 }

@@ -1,5 +1,5 @@
 /** Log in with the service's own ID and password, and log out. */
-import { type ServiceContext, frame } from '../context.js';
+import { formFrame, frame, type ServiceContext } from '../context.js';
 import { HttpError } from '../shared/app.js';
 import { html } from '../shared/html.js';
 import { page } from '../shared/layout.js';
@@ -8,7 +8,7 @@ import { completeLogin, pendingCertificate } from './login-complete.js';
 /** Registers GET/POST /login and POST /logout. */
 export function passwordRoutes(ctx: ServiceContext): void {
   ctx.app.get('/login', (request, reply) => {
-    const f = frame(ctx, request, reply, 'Log in');
+    const f = formFrame(ctx, request, reply, 'Log in');
     const pendingSerial = pendingCertificate(request.session)?.serial;
     const body = html`<section class="card"><h1>Log in to ${ctx.config.theme.displayName}</h1>
       ${pendingSerial ? html`<p data-testid="qualify-notice">Your common certificate is not yet registered here. Log in once with your ${ctx.config.theme.displayName} ID and password to use it from now on.</p>` : ''}
