@@ -5,7 +5,7 @@
  */
 import { fromBase64 } from '../src/bytes.js';
 import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
-import { type NativeHostStatus } from '../src/message-results.js';
+import { type NativeHostStatus, type StatementRegionResult } from '../src/message-results.js';
 import { PROTOCOL_VERSION } from '../src/messages.js';
 import { type ActivityLog } from './activity.js';
 import { type AutoLogins } from './auto-login.js';
@@ -19,6 +19,7 @@ import { type PinPrompts } from './pin-prompt.js';
 import { type Handlers } from './router.js';
 import { type ClassifiedSender } from './sender.js';
 import { type SettingsStore } from './settings.js';
+import { gatherStatements, type StatementGatherDeps } from './statement-gather.js';
 
 /** Everything the handlers delegate to. */
 export interface HandlerServices extends PageCallerDeps {
@@ -32,6 +33,9 @@ export interface HandlerServices extends PageCallerDeps {
   /** The native host's setup as the options page shows it. */
   readonly nativeHostStatus: () => Promise<NativeHostStatus>;
   readonly extensionVersion: string;
+  /** The statement page's gathering (issue 8) and how a region's result reaches the portal tab. */
+  readonly statements: StatementGatherDeps;
+  readonly sendStatementRegion: (tabId: number, gatherId: string, result: StatementRegionResult) => void;
 }
 
 /** The automatic login this content script was granted, or a refusal: only the holding tab may sign. */
@@ -101,6 +105,17 @@ export function createHandlers(s: HandlerServices): Handlers {
     autoLoginEnd: (request, sender) => {
       const { origin, tabId } = heldAutoLogin(s, sender);
       return Promise.resolve({ recorded: s.autoLogins.end(origin, tabId, request.outcome === 'logged-in') });
+    },
+    statementGather: async (request, sender) => {
+      // Only an approved portal's own page may gather (background/tiers.ts keeps pages from relaying this).
+      const provider = sender.origin === null ? null : await s.providers.recognise(sender.origin);
+      const tabId = sender.tabId;
+      if (sender.context !== 'content-script' || tabId === null || provider?.status !== 'approved' || provider.document.portal !== true) {
+        throw new ExtensionError(ExtensionErrorCode.NOT_A_PROVIDER, 'Only an approved kyotsu portal may gather statements');
+      }
+      return withPageCaller(s, sender, async (caller) => ({
+        regions: await gatherStatements(s.statements, caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result)),
+      }));
     },
     loginVerdict: async (request, sender) => {
       const { origin, tabId } = sender;

@@ -9,7 +9,7 @@ import { IdbCardStore } from '../bridge/softcard/idb-store.js';
 import { toHex } from '../src/bytes.js';
 import { NATIVE_HOST_NAME } from '../src/extension-ids.js';
 import { type Notice } from '../src/message-results.js';
-import { type NoticeMessage } from '../src/messages.js';
+import { type NoticeMessage, type StatementRegionMessage } from '../src/messages.js';
 import { ActivityLog } from './activity.js';
 import { AutoLogins } from './auto-login.js';
 import { createCardQueue } from './card-queue.js';
@@ -22,6 +22,7 @@ import { acceptKeepAlivePort } from './keepalive.js';
 import { createBrowserStore } from './kv-store.js';
 import { createNativeCardSource } from './native-card-source.js';
 import { listenForNotificationClicks, notifyActivity, notifyNewProvider } from './notifications.js';
+import { authenticateMany } from './op-batch-authenticate.js';
 import { Enrollments } from './op-enroll.js';
 import { openPivCardSession } from './piv-card-session.js';
 import { PinCache } from './pin-cache.js';
@@ -97,6 +98,12 @@ function notify(tabId: number, notice: Notice): void {
   browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch((error: unknown) => console.debug('kyotsu: notice not delivered', error));
 }
 
+/** A statement region's result for the portal tab that asked (issue 8), as soon as it is known. */
+function sendStatementRegion(tabId: number, gatherId: string, result: StatementRegionMessage['result']): void {
+  const message: StatementRegionMessage = { type: 'statementRegion', gatherId, result };
+  browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch((error: unknown) => console.debug('kyotsu: statement region not delivered', error));
+}
+
 const route = createRouter(
   identity,
   createHandlers({
@@ -115,6 +122,9 @@ const route = createRouter(
     tabs,
     notify,
     extensionVersion: version,
+    // The service worker's fetch carries and keeps each service's cookies (host permissions; see background/statement-http.ts).
+    statements: { providers, consents, http: (url, init) => fetch(url, init), login: (caller, logins) => authenticateMany(card, caller, logins) },
+    sendStatementRegion,
   }),
 );
 

@@ -19,6 +19,7 @@ const EXAMPLES: { readonly [T in Request['type']]: Extract<Request, { type: T }>
   loginVerdict: { type: 'loginVerdict', verdict: { outcome: 'refused', code: 'CERTIFICATE_REVOKED' } },
   autoLoginSign: { type: 'autoLoginSign', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
   autoLoginEnd: { type: 'autoLoginEnd', outcome: 'logged-in' },
+  statementGather: { type: 'statementGather', gatherId: ID, regions: [{ serviceId: 'bank-a', origin: 'https://bank.example', statementUrl: 'https://bank.example/api/statement' }] },
   authenticate: { type: 'authenticate', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
   getCertificate: { type: 'getCertificate' },
   enrollGenerateKey: { type: 'enrollGenerateKey', algorithm: 'ES256' },
@@ -55,7 +56,7 @@ function recordingRouter() {
 
 /** Which sender may send each type, as the tiers say. */
 const EXPECTED: Record<string, readonly Request['type'][]> = {
-  page: ['ping', 'hello', 'authenticate', 'getCertificate', 'enrollGenerateKey', 'enrollWriteCertificate', 'cancel', 'autoLoginBegin', 'autoLoginSign', 'autoLoginEnd', 'loginVerdict'],
+  page: ['ping', 'hello', 'authenticate', 'getCertificate', 'enrollGenerateKey', 'enrollWriteCertificate', 'cancel', 'autoLoginBegin', 'autoLoginSign', 'autoLoginEnd', 'loginVerdict', 'statementGather'],
   options: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin'],
   pinWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin', 'pinPromptInfo', 'pinSubmit', 'pinCancel'],
   consentWindow: ['ping', 'listProviders', 'approveProvider', 'forgetProvider', 'getSettings', 'setSettings', 'listActivity', 'cardStatus', 'nativeHostStatus', 'changePin', 'unblockPin', 'consentInfo', 'consentAnswer'],

@@ -2,7 +2,8 @@
  * Privilege tiers: which classified sender may send which request. Checked by the router after the sender
  * is classified and the body parsed, before any handler (and so before anything touches the card).
  *
- * - content script (a participating web page): the page tier of src/page-channel.ts, plus `hello`;
+ * - content script (a participating web page): the page tier of src/page-channel.ts, plus `hello`, plus
+ *   `statementGather` (the content script's own request; the handler admits only an approved portal);
  * - the PIN window (`/pin.html`, an extension page): only its own prompt requests;
  * - the consent window (`/consent.html`): only its own consent requests;
  * - any other extension page (the options page): the options tier and `ping`.
@@ -40,12 +41,18 @@ export const OPTIONS_REQUEST_TYPES: readonly Request['type'][] = [
   'unblockPin',
 ];
 
+/**
+ * The content script's own statement-page request (issue 8). Never in the page tier, so the content script
+ * never relays it from a page; the handler further requires the sender's origin to be an approved portal.
+ */
+export const STATEMENT_REQUEST_TYPES: readonly Request['type'][] = ['statementGather'];
+
 /** True when this sender's tier includes this request type. */
 export function mayRequest(sender: ClassifiedSender, type: Request['type']): boolean {
   if (VERDICT_REQUEST_TYPES.includes(type)) return sender.context === 'content-script';
   switch (sender.context) {
     case 'content-script':
-      return CONTENT_SCRIPT_REQUEST_TYPES.includes(type);
+      return CONTENT_SCRIPT_REQUEST_TYPES.includes(type) || STATEMENT_REQUEST_TYPES.includes(type);
     case 'extension-page':
       if (PIN_WINDOW_REQUEST_TYPES.includes(type)) return sender.page === PIN_PAGE;
       if (CONSENT_WINDOW_REQUEST_TYPES.includes(type)) return sender.page === CONSENT_PAGE;

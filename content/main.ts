@@ -16,6 +16,7 @@ import { isPageRequest, isPageRequestEnvelope, type PageNoticeEnvelope, type Pag
 import { askBackground, sendToBackground } from './background.js';
 import { NoticeBanner } from './notice-banner.js';
 import { autoLogin } from './auto-login.js';
+import { fillStatementPage } from './statement.js';
 import { wirePage } from './wiring.js';
 
 function post(envelope: PageReplyEnvelope | PageReadyEnvelope | PageNoticeEnvelope): void {
@@ -35,6 +36,21 @@ async function relay(id: string, request: unknown, banner: NoticeBanner): Promis
 function pageFetch(): typeof fetch {
   const content = (globalThis as { content?: { fetch?: typeof fetch } }).content;
   return content?.fetch ? content.fetch.bind(content) : window.fetch.bind(window);
+}
+
+/** 128 random bits as lower-case hex. */
+function randomId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Listens to our own background's messages to this tab (no tab: not another content script). */
+function listenToBackground(listener: (message: unknown) => void): () => void {
+  const onMessage = (message: unknown, sender: browser.Runtime.MessageSender): undefined => {
+    if (sender.id === browser.runtime.id && sender.tab === undefined) listener(message);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  return () => browser.runtime.onMessage.removeListener(onMessage);
 }
 
 function start(hello: PageHello): void {
@@ -61,6 +77,10 @@ function start(hello: PageHello): void {
   const wire = () => {
     wirePage(document, deps, hello);
     if (hello.approved) autoLogin(document, deps, hello).catch((error: unknown) => console.warn('kyotsu: automatic login failed', error));
+    // The portal's statement page: the background gathers each region's statement (issue 8).
+    if (hello.approved && document.querySelector('[data-kyotsu-statement]')) {
+      fillStatementPage(document, { send: askBackground, listen: listenToBackground, newId: randomId }).catch((error: unknown) => console.warn('kyotsu: statement page failed', error));
+    }
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', wire, { once: true });
   else wire();

@@ -7,6 +7,8 @@ import { KyotsuError, MessagingErrorCode } from './errors.js';
 import * as F from './message-fields.js';
 import type * as Q from './message-requests.js';
 import { isChallengeNonce } from './protocol/challenge.js';
+import type * as R from './message-results.js';
+import { MAX_STATEMENT_REGIONS } from './statement-layout.js';
 import { AUTO_LOGIN_OUTCOMES, CARD_SOURCE_KINDS, ENROLL_ALGORITHMS, type Settings, type UsbDeviceId } from './message-results.js';
 import { SERVICE_VERDICT_OUTCOMES, type ServiceVerdict } from './message-results.js';
 
@@ -65,6 +67,23 @@ function settingsPatch(body: F.Fields): Partial<Settings> {
   return patch;
 }
 
+/** The regions of a `statementGather`: each an origin and a statement URL on that origin (page data, checked again by the background). */
+function statementRegions(body: F.Fields): R.StatementRegionRef[] {
+  const value = body.regions;
+  if (!Array.isArray(value) || value.length < 1 || value.length > MAX_STATEMENT_REGIONS) {
+    throw new KyotsuError(MessagingErrorCode.BAD_MESSAGE, `field "regions" must list 1–${MAX_STATEMENT_REGIONS} regions`, { field: 'regions' });
+  }
+  return value.map((item: unknown) => {
+    if (!F.isPlainObject(item)) throw new KyotsuError(MessagingErrorCode.BAD_MESSAGE, 'each region must be an object', { field: 'regions' });
+    const origin = F.originField(item, 'origin');
+    const statementUrl = F.stringField(item, 'statementUrl', 8, 2048);
+    if (!URL.canParse(statementUrl) || new URL(statementUrl).origin !== origin) {
+      throw new KyotsuError(MessagingErrorCode.BAD_MESSAGE, 'field "statementUrl" must be a URL on the region origin', { field: 'statementUrl' });
+    }
+    return { serviceId: F.stringField(item, 'serviceId', 1, 64, /^[A-Za-z0-9._-]+$/), origin, statementUrl };
+  });
+}
+
 /** A service's verdict: a refusal carries the service's stable code (upper-case, digits, underscores), nothing else does. */
 function serviceVerdict(body: F.Fields): ServiceVerdict {
   const verdict = F.objectField(body, 'verdict');
@@ -95,6 +114,7 @@ export const REQUEST_PARSERS: { readonly [T in Q.Request['type']]: (body: F.Fiel
   autoLoginSign: (body) => ({ type: 'autoLoginSign', challengeNonce: nonceField(body) }),
   loginVerdict: (body) => ({ type: 'loginVerdict', verdict: serviceVerdict(body) }),
   autoLoginEnd: (body) => ({ type: 'autoLoginEnd', outcome: F.enumField(body, 'outcome', AUTO_LOGIN_OUTCOMES) }),
+  statementGather: (body) => ({ type: 'statementGather', gatherId: F.stringField(body, 'gatherId', 32, 32, ID), regions: statementRegions(body) }),
   listProviders: () => ({ type: 'listProviders' }),
   approveProvider: (body) => ({ type: 'approveProvider', origin: F.originField(body, 'origin') }),
   forgetProvider: (body) => ({ type: 'forgetProvider', origin: F.originField(body, 'origin') }),

@@ -39,6 +39,18 @@ export interface AutoLoginEndRequest { readonly type: 'autoLoginEnd'; readonly o
  */
 export interface LoginVerdictRequest { readonly type: 'loginVerdict'; readonly verdict: R.ServiceVerdict }
 
+/**
+ * The portal's statement page (content script of a portal only, never relayed from a page): gather these
+ * regions' statements, logging in where needed with one card signature. Each region's result also arrives
+ * on its own as a `statementRegion` message to the tab, tagged with `gatherId`, as soon as it is known.
+ */
+export interface StatementGatherRequest {
+  readonly type: 'statementGather';
+  /** 128 random bits, lower-case hex, chosen by the content script. */
+  readonly gatherId: string;
+  readonly regions: readonly R.StatementRegionRef[];
+}
+
 /** Abandon this tab's pending operations (one, or all when `operationId` is absent). */
 export interface CancelRequest { readonly type: 'cancel'; readonly operationId: string | null }
 
@@ -69,6 +81,7 @@ export interface ConsentAnswerRequest { readonly type: 'consentAnswer'; readonly
 export type Request =
   | PingRequest | HelloRequest | AuthenticateRequest | GetCertificateRequest | EnrollGenerateKeyRequest
   | EnrollWriteCertificateRequest | CancelRequest | AutoLoginBeginRequest | AutoLoginSignRequest | AutoLoginEndRequest
+  | StatementGatherRequest
   | ListProvidersRequest | ApproveProviderRequest | ForgetProviderRequest | GetSettingsRequest | SetSettingsRequest
   | ListActivityRequest | CardStatusRequest | NativeHostStatusRequest | ChangePinRequest | UnblockPinRequest
   | PinPromptInfoRequest | PinSubmitRequest | PinCancelRequest | ConsentInfoRequest | ConsentAnswerRequest

@@ -177,3 +177,54 @@ export type Notice =
   | { readonly kind: 'insert-card'; readonly operationId: string }
   | { readonly kind: 'pin-requested'; readonly operationId: string }
   | { readonly kind: 'cleared'; readonly operationId: string };
+
+/**
+ * One region of the portal's statement page as the content script read it from the page (issue 8). Page
+ * data: the background only picks among these and checks each origin is a participating provider.
+ */
+export interface StatementRegionRef {
+  /** The service's ID at the CA (its discovery document's `serviceId`). */
+  readonly serviceId: string;
+  readonly origin: string;
+  /** Where the service serves the statement JSON; must be on `origin`. */
+  readonly statementUrl: string;
+}
+
+/** One line of a service's statement. Amounts in minor units of `currency`. */
+export interface StatementChargeView {
+  readonly at: string;
+  readonly description: string;
+  readonly amountMinor: number;
+}
+
+/** A service's statement as the extension read it (GET /api/statement, checked field by field). */
+export interface StatementView {
+  readonly displayName: string;
+  readonly holder: string;
+  readonly currency: string;
+  readonly balanceMinor: number;
+  readonly charges: readonly StatementChargeView[];
+}
+
+/**
+ * What became of one region: its statement; a failure with a sentence a person understands (and a stable
+ * code); "not enrolled" (the certificate is not qualified there) with the link to qualify.
+ */
+export type StatementRegionResult =
+  | { readonly serviceId: string; readonly state: 'ok'; readonly statement: StatementView }
+  | { readonly serviceId: string; readonly state: 'failed'; readonly code: string; readonly message: string }
+  | { readonly serviceId: string; readonly state: 'not-enrolled'; readonly qualifyUrl: string | null };
+
+/** Why a statement region failed (the region also carries a sentence for people). Stable codes. */
+export const StatementFailureCode = {
+  /** The service did not answer (stopped, unreachable, too slow). */
+  SERVICE_UNREACHABLE: 'SERVICE_UNREACHABLE',
+  /** The service answered with a refusal; its own message is shown. */
+  SERVICE_REFUSED: 'SERVICE_REFUSED',
+  /** The service's statement was not in the expected form. */
+  STATEMENT_MALFORMED: 'STATEMENT_MALFORMED',
+  /** The region names an origin that is not a participating kyotsu service (or not the service it claims). */
+  NOT_A_SERVICE: 'NOT_A_SERVICE',
+  /** The login with the card did not happen (PIN cancelled, no card, …); the card's own code is in `details`. */
+  CARD_LOGIN_FAILED: 'CARD_LOGIN_FAILED',
+} as const;

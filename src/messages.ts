@@ -42,6 +42,7 @@ export interface ResultMap {
   readonly autoLoginSign: { readonly token: AuthToken };
   readonly loginVerdict: { readonly recorded: boolean };
   readonly autoLoginEnd: { readonly recorded: boolean };
+  readonly statementGather: { readonly regions: readonly R.StatementRegionResult[] };
   readonly listProviders: { readonly providers: readonly R.ProviderView[] };
   readonly approveProvider: { readonly provider: R.ProviderView };
   readonly forgetProvider: { readonly forgotten: boolean };
@@ -128,4 +129,11 @@ export function parseReply<T extends Request['type']>(value: unknown): Reply<T> 
     ok: false,
     error: { code: MessagingErrorCode.BAD_MESSAGE, message: 'reply does not match the protocol' },
   };
+}
+
+/** The background's other message to a tab: one statement region's result, as soon as it is known (issue 8). */
+export interface StatementRegionMessage {
+  readonly type: 'statementRegion';
+  readonly gatherId: string;
+  readonly result: R.StatementRegionResult;
 }

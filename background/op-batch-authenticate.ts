@@ -1,0 +1,76 @@
+/**
+ * Login at several services with ONE card signature (docs/batch-login.md; issue 8). Under one turn of the
+ * reader lock — the same path as background/op-authenticate.ts: SELECT, read the 9A certificate, VERIFY PIN
+ * (cache or PIN window), then exactly one GENERAL AUTHENTICATE — it builds one token per service:
+ * - two or more services: `kyotsu-batch:1` tokens (src/protocol/batch/builder.ts, §5), one signature;
+ * - one service: the ordinary `web-eid:1.0` token, which every relying party accepts.
+ * The origins are the ones the background fetched the challenges from (§1, §10): never page data.
+ * Every service in the attempt gets its own activity entry, with the attempt's result.
+ */
+import { toErrorObject } from '../src/errors.js';
+import { CardError, CardErrorCode } from '../src/card-errors.js';
+import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
+import { parseCertificate } from '../src/pki/certificate.js';
+import { integerToSerialHex } from '../src/pki/serial.js';
+import { serializeAuthToken } from '../src/protocol/auth-token.js';
+import { buildBatchAuthTokens } from '../src/protocol/batch/builder.js';
+import { serializeBatchAuthToken } from '../src/protocol/batch/batch-token.js';
+import { preferredAlgorithm, publicKeyKind } from '../src/protocol/key-algorithm.js';
+import { buildAuthToken, type TokenSigner } from '../src/protocol/token-builder.js';
+import { type Caller, runCardJob } from './card-job.js';
+import { type AuthenticateDeps } from './op-authenticate.js';
+import { unlockCard } from './pin-unlock.js';
+
+/** One service to log in at: the origin its challenge came from, the nonce it issued, its name for the log. */
+export interface ServiceLogin {
+  readonly origin: string;
+  readonly nonce: string;
+  readonly serviceName: string | null;
+}
+
+/** A service's token as the JSON text to post to it, in the order of the logins. */
+export interface ServiceToken {
+  readonly origin: string;
+  readonly tokenJson: string;
+  readonly format: 'web-eid:1.0' | 'kyotsu-batch:1';
+}
+
+/** Signs all `logins` with one card signature; `caller` is the page that asked (the portal). */
+export async function authenticateMany(deps: AuthenticateDeps, caller: Caller, logins: readonly ServiceLogin[]): Promise<ServiceToken[]> {
+  if (logins.length === 0) return [];
+  return runCardJob(deps, caller, undefined, async (session, signal) => {
+    let serial: string | null = null;
+    try {
+      const certificate = await session.readAuthCertificate();
+      if (certificate === null) throw new ExtensionError(ExtensionErrorCode.NO_CERTIFICATE, 'The card holds no common certificate yet');
+      const parsed = parseCertificate(certificate);
+      serial = integerToSerialHex(parsed.serialNumber);
+      const algorithm = preferredAlgorithm(publicKeyKind(parsed.subjectPublicKeyInfo));
+      if (algorithm === undefined) throw new CardError(CardErrorCode.ALGORITHM_UNSUPPORTED, 'The card’s key cannot sign logins', { algorithm: null });
+      await unlockCard(deps, session, caller, 'authenticate', signal);
+      // The card signs once: GENERAL AUTHENTICATE over the digest (SP 800-73-4 Part 2 §3.2.4).
+      const sign: TokenSigner = (request) => session.signDigest(request.algorithm, request.digest);
+      const common = { certificate, algorithm, appVersion: deps.appVersion, sign };
+      let tokens: ServiceToken[];
+      if (logins.length === 1) {
+        const [only] = logins as [ServiceLogin];
+        const token = await buildAuthToken({ ...common, origin: only.origin, nonce: only.nonce });
+        tokens = [{ origin: only.origin, tokenJson: serializeAuthToken(token), format: 'web-eid:1.0' }];
+      } else {
+        const built = await buildBatchAuthTokens({ ...common, logins: logins.map(({ origin, nonce }) => ({ origin, nonce })) });
+        tokens = built.map(({ origin, token }) => ({ origin, tokenJson: serializeBatchAuthToken(token), format: 'kyotsu-batch:1' as const }));
+      }
+      await recordAll(deps, caller, logins, serial, 'ok');
+      return tokens;
+    } catch (error) {
+      await recordAll(deps, caller, logins, serial, toErrorObject(error).code);
+      throw error;
+    }
+  });
+}
+
+async function recordAll(deps: AuthenticateDeps, caller: Caller, logins: readonly ServiceLogin[], serial: string | null, result: string): Promise<void> {
+  for (const login of logins) {
+    await deps.activity.record({ time: deps.clock.now(), origin: login.origin, service: login.serviceName, serial, operation: 'authenticate', result, automatic: caller.automatic });
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Gathering the statement page's regions against fake services (HTTP answered in memory, the card login a
+ * recording stand-in): one login call for every service that needs one, each service receiving only its
+ * own token, failures kept to their own region, origins outside the participating providers never contacted.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
+import { type DiscoveryDocument } from '../src/protocol/discovery.js';
+import { type Caller } from './card-job.js';
+import { type ServiceLogin } from './op-batch-authenticate.js';
+import { type ProviderRecord } from './providers.js';
+import { gatherStatements, listNames, type StatementGatherDeps } from './statement-gather.js';
+
+const NONCE = (n: number) => Buffer.from(new Uint8Array(32).fill(n)).toString('base64');
+
+interface FakeService {
+  id: string;
+  name: string;
+  origin: string;
+  session: boolean;
+  down?: boolean;
+  qualified?: boolean;
+  status?: 'approved' | 'pending';
+  portal?: boolean;
+  received: string[];
+}
+
+function service(id: string, name: string, over: Partial<FakeService> = {}): FakeService {
+  return { id, name, origin: `https://${id}.example`, session: false, qualified: true, received: [], ...over };
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** A world of fake services behind one `fetch`, and the deps of the gatherer over it. */
+function world(services: FakeService[], options: { consent?: boolean; cardFails?: string } = {}) {
+  const contacted: string[] = [];
+  const logins: ServiceLogin[][] = [];
+  const consents: string[] = [];
+  const emitted: StatementRegionResult[] = [];
+  const find = (origin: string) => services.find((s) => s.origin === origin);
+  const deps: StatementGatherDeps = {
+    providers: {
+      recognise: (origin) => {
+        const s = find(origin);
+        if (!s) return Promise.resolve(null);
+        if (s.down) return Promise.reject(new TypeError('Failed to fetch'));
+        const document: DiscoveryDocument = {
+          version: 1,
+          serviceId: s.id,
+          displayName: s.name,
+          challengeEndpoint: `${s.origin}/api/auth/challenge`,
+          loginEndpoint: `${s.origin}/api/auth/login`,
+          caUrl: 'https://ca.example',
+          trustAnchorFingerprints: ['0'.repeat(64)],
+          ...(s.portal ? { portal: true } : {}),
+        };
+        const record: ProviderRecord = { origin, document, status: s.status ?? 'approved', firstSeen: 0, lastSeen: 0, fetchedAt: 0 };
+        return Promise.resolve(record);
+      },
+      approve: (origin) => {
+        find(origin)!.status = 'approved';
+        return Promise.resolve({ origin, serviceId: '', displayName: '', status: 'approved', firstSeen: 0, lastSeen: 0 });
+      },
+    },
+    consents: {
+      ask: (view) => {
+        consents.push(view.origin);
+        return Promise.resolve(options.consent ?? true);
+      },
+    },
+    http: (url, init) => {
+      const { origin, pathname } = new URL(url);
+      contacted.push(origin);
+      const s = find(origin);
+      if (!s || s.down) return Promise.reject(new TypeError('Failed to fetch'));
+      assert.equal(init.credentials, 'include', 'every request carries the service cookies');
+      if (pathname === '/api/statement') {
+        if (!s.session) return Promise.resolve(json(401, { error: { code: 'NOT_LOGGED_IN', message: 'Please log in first.' } }));
+        return Promise.resolve(json(200, { serviceId: s.id, displayName: s.name, holder: 'Hanako', currency: 'JPY', balanceMinor: 1000, charges: [{ at: '2026-11-20', description: 'Coffee', amountMinor: -500 }] }));
+      }
+      if (pathname === '/api/auth/challenge') return Promise.resolve(json(200, { nonce: NONCE(services.indexOf(s) + 1) }));
+      if (pathname === '/api/auth/login') {
+        s.received.push(typeof init.body === 'string' ? init.body : '');
+        if (!s.qualified) return Promise.resolve(json(200, { status: 'qualify-required', redirect: '/login' }));
+        s.session = true;
+        return Promise.resolve(json(200, { status: 'logged-in', redirect: '/' }));
+      }
+      return Promise.resolve(json(404, {}));
+    },
+    login: (_caller, batch) => {
+      logins.push([...batch]);
+      if (options.cardFails) return Promise.reject(Object.assign(new Error('no'), { code: options.cardFails }));
+      return Promise.resolve(batch.map((l) => ({ origin: l.origin, tokenJson: `token-for ${l.origin} ${l.nonce}`, format: 'kyotsu-batch:1' as const })));
+    },
+  };
+  const caller: Caller = { signal: new AbortController().signal, origin: 'https://portal.example', serviceName: 'Portal', automatic: false, notify: () => undefined };
+  const regions = (list: FakeService[] = services): StatementRegionRef[] => list.map((s) => ({ serviceId: s.id, origin: s.origin, statementUrl: `${s.origin}/api/statement` }));
+  const gather = (list?: StatementRegionRef[]) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r));
+  return { gather, regions, contacted, logins, consents, emitted };
+}
+
+const states = (results: readonly StatementRegionResult[]) => Object.fromEntries(results.map((r) => [r.serviceId, r.state]));
+
+describe('gatherStatements', () => {
+  it('logs in to every service without a session with one card login, each service receiving its own token only', async () => {
+    const services = [service('bank-a', 'Bank A'), service('bank-b', 'Bank B'), service('card-co', 'Card Co.')];
+    const w = world(services);
+    const results = await w.gather();
+    assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-b': 'ok', 'card-co': 'ok' });
+    assert.equal(w.logins.length, 1, 'one card login');
+    assert.deepEqual(w.logins[0]!.map((l) => l.origin).sort(), services.map((s) => s.origin).sort());
+    for (const s of services) {
+      assert.equal(s.received.length, 1);
+      assert.match(s.received[0]!, new RegExp(`^token-for ${s.origin} `), `${s.name} got its own token`);
+    }
+    assert.deepEqual(w.emitted.map((r) => r.serviceId).sort(), ['bank-a', 'bank-b', 'card-co'], 'each result emitted once');
+    const ok = results[0]!;
+    assert.ok(ok.state === 'ok' && ok.statement.charges[0]?.description === 'Coffee');
+  });
+
+  it('a service with a live session is read without any login; nothing is signed when none needs one', async () => {
+    const w = world([service('bank-a', 'Bank A', { session: true })]);
+    assert.deepEqual(states(await w.gather()), { 'bank-a': 'ok' });
+    assert.equal(w.logins.length, 0);
+  });
+
+  it('a stopped service fails its own region with a sentence; the others still show and the card signs for them only', async () => {
+    const services = [service('bank-a', 'Bank A'), service('bank-b', 'Bank B', { down: true }), service('card-co', 'Card Co.')];
+    services[1]!.down = false; // recognised (document cached) …
+    const w = world(services);
+    services[1]!.down = true; // … but not answering now
+    const results = await w.gather();
+    assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-b': 'failed', 'card-co': 'ok' });
+    const failed = results.find((r) => r.serviceId === 'bank-b');
+    assert.ok(failed?.state === 'failed');
+    assert.equal(failed.code, 'SERVICE_UNREACHABLE');
+    assert.match(failed.message, /^Bank B did not answer|did not answer/);
+    assert.deepEqual(w.logins[0]!.map((l) => l.origin), ['https://bank-a.example', 'https://card-co.example']);
+  });
+
+  it('never contacts an origin that is not a participating service, nor one claiming another service id, nor a portal', async () => {
+    const services = [service('bank-a', 'Bank A'), service('portal', 'Portal', { portal: true })];
+    const w = world(services);
+    const regions: StatementRegionRef[] = [
+      ...w.regions(),
+      { serviceId: 'evil', origin: 'https://evil.example', statementUrl: 'https://evil.example/api/statement' },
+      { serviceId: 'bank-b', origin: 'https://bank-a.example', statementUrl: 'https://bank-a.example/api/statement' },
+    ];
+    const results = await w.gather(regions);
+    assert.deepEqual(states(results), { 'bank-a': 'ok', portal: 'failed', evil: 'failed' }, 'a second region for the same origin is dropped');
+    assert.ok(!w.contacted.includes('https://evil.example'), 'no request to a non-participating origin');
+    assert.ok(!w.contacted.includes('https://portal.example'), 'no request to a portal region');
+    assert.deepEqual(w.logins[0]!.map((l) => l.origin), ['https://bank-a.example']);
+    const evil = results.find((r) => r.serviceId === 'evil');
+    assert.ok(evil?.state === 'failed' && evil.code === 'NOT_A_SERVICE');
+  });
+
+  it('a statement URL off the region origin is refused before anything is fetched', async () => {
+    const w = world([service('bank-a', 'Bank A')]);
+    const results = await w.gather([{ serviceId: 'bank-a', origin: 'https://bank-a.example', statementUrl: 'https://evil.example/api/statement' }]);
+    assert.deepEqual(states(results), { 'bank-a': 'failed' });
+    assert.deepEqual(w.contacted, []);
+  });
+
+  it('"qualify first" after the login is shown as not enrolled, with the service’s own login page to qualify', async () => {
+    const w = world([service('bank-a', 'Bank A'), service('card-co', 'Card Co.', { qualified: false })]);
+    const results = await w.gather();
+    const card = results.find((r) => r.serviceId === 'card-co');
+    assert.deepEqual(card, { serviceId: 'card-co', state: 'not-enrolled', qualifyUrl: 'https://card-co.example/login' });
+    assert.equal(results.find((r) => r.serviceId === 'bank-a')?.state, 'ok');
+  });
+
+  it('a card login that fails (PIN cancelled) fails the regions that needed it, with words, and leaves live sessions shown', async () => {
+    const w = world([service('bank-a', 'Bank A', { session: true }), service('bank-b', 'Bank B')], { cardFails: 'PIN_CANCELLED' });
+    const results = await w.gather();
+    assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-b': 'failed' });
+    const failed = results.find((r) => r.serviceId === 'bank-b');
+    assert.ok(failed?.state === 'failed');
+    assert.equal(failed.code, 'CARD_LOGIN_FAILED');
+    assert.match(failed.message, /cancelled the PIN entry.*Bank B/);
+  });
+
+  it('asks the holder before logging in to a service not yet approved in kyotsu; a refusal leaves it out of the signature', async () => {
+    const w = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B', { status: 'pending' })], { consent: false });
+    const results = await w.gather();
+    assert.deepEqual(w.consents, ['https://bank-b.example']);
+    assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-b': 'failed' });
+    assert.deepEqual(w.logins[0]!.map((l) => l.origin), ['https://bank-a.example']);
+  });
+
+  it('names the services of one signature in a sentence', () => {
+    assert.equal(listNames(['Bank A']), 'Bank A');
+    assert.equal(listNames(['Bank A', 'Bank B', 'Card Co.']), 'Bank A, Bank B and Card Co.');
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Gathers the portal statement page's regions (issue 8). For each region, in parallel:
+ * 1. check it names a participating provider — its origin's own discovery document, with the region's
+ *    service ID, not a portal — and a statement URL on that origin (the page only picks among services;
+ *    it never makes the extension contact an origin that is not a kyotsu service);
+ * 2. ask the service for the statement in the browser's session there.
+ * Then every service that answered "log in first" gets its login at once: a challenge from each service
+ * (its discovery document's endpoint, on its origin), ONE card signature for all of them
+ * (op-batch-authenticate.ts: a kyotsu-batch:1 token each, or web-eid:1.0 for a single service), each token
+ * posted to its own service only, and the statement asked for again.
+ *
+ * Each region's result is emitted as soon as it is known; one service's failure never holds up or fails
+ * another's. A login answered "qualify first" becomes "not enrolled" with a link to qualify there.
+ */
+import { KyotsuError, toErrorObject } from '../src/errors.js';
+import { ExtensionErrorCode } from '../src/extension-errors.js';
+import { StatementFailureCode, type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
+import { type Caller } from './card-job.js';
+import { type ConsentPrompts } from './consent-prompt.js';
+import { type ServiceLogin, type ServiceToken } from './op-batch-authenticate.js';
+import { type ProviderRecord, type ProviderRegistry } from './providers.js';
+import { fetchStatement, type Http, postLoginToken, requestChallenge } from './statement-http.js';
+import { cardFailureMessage } from './statement-words.js';
+
+/** What gathering needs. */
+export interface StatementGatherDeps {
+  readonly providers: Pick<ProviderRegistry, 'recognise' | 'approve'>;
+  readonly consents: Pick<ConsentPrompts, 'ask'>;
+  readonly http: Http;
+  /** One card signature for all these logins (authenticateMany, bound to the card). */
+  readonly login: (caller: Caller, logins: readonly ServiceLogin[]) => Promise<ServiceToken[]>;
+}
+
+/** A region that names a participating service. */
+interface Target {
+  readonly region: StatementRegionRef;
+  readonly provider: ProviderRecord;
+  readonly name: string;
+}
+
+/** Gathers `regions` for the portal page of `caller`; `emit` receives each region's result once, as it is known. */
+export async function gatherStatements(
+  deps: StatementGatherDeps,
+  caller: Caller,
+  regions: readonly StatementRegionRef[],
+  emit: (result: StatementRegionResult) => void,
+): Promise<StatementRegionResult[]> {
+  const results = new Map<string, StatementRegionResult>();
+  const done = (result: StatementRegionResult): void => {
+    if (results.has(result.serviceId)) return;
+    results.set(result.serviceId, result);
+    emit(result);
+  };
+  const failed = (serviceId: string, code: string, message: string): void => done({ serviceId, state: 'failed', code, message });
+  const signal = caller.signal;
+
+  const needLogin: Target[] = [];
+  const seenOrigins = new Set<string>();
+  await Promise.all(
+    regions.map(async (region) => {
+      if (seenOrigins.has(region.origin) || results.has(region.serviceId)) return; // a region listed twice is asked once
+      seenOrigins.add(region.origin);
+      const target = await resolveTarget(deps, region, signal);
+      if ('code' in target) return failed(region.serviceId, target.code, target.message);
+      const first = await fetchStatement(deps.http, region.statementUrl, target.name, signal);
+      if (first.kind === 'ok') return done({ serviceId: region.serviceId, state: 'ok', statement: first.statement });
+      if (first.kind === 'failed') return failed(region.serviceId, first.code, first.message);
+      needLogin.push(target);
+    }),
+  );
+
+  // The holder allows each service not yet approved in kyotsu before the card signs anything for it.
+  const allowed: Target[] = [];
+  for (const target of needLogin) {
+    if (target.provider.status === 'approved') {
+      allowed.push(target);
+      continue;
+    }
+    const yes = await deps.consents.ask({ origin: target.region.origin, serviceName: target.name, kind: 'provider' }, signal);
+    if (!yes) {
+      failed(target.region.serviceId, ExtensionErrorCode.CONSENT_DENIED, `You did not allow ${target.name} to use your card, so its statement is not shown.`);
+      continue;
+    }
+    await deps.providers.approve(target.region.origin);
+    allowed.push(target);
+  }
+
+  const challenged: (Target & { nonce: string })[] = [];
+  await Promise.all(
+    allowed.map(async (target) => {
+      const challenge = await requestChallenge(deps.http, target.provider.document.challengeEndpoint, target.name, signal);
+      if (challenge.kind === 'failed') return failed(target.region.serviceId, challenge.code, challenge.message);
+      challenged.push({ ...target, nonce: challenge.nonce });
+    }),
+  );
+  if (challenged.length > 0) await loginAndFetch(deps, caller, challenged, done, failed);
+  return regions.flatMap((region) => {
+    const result = results.get(region.serviceId);
+    return result ? [result] : [];
+  });
+}
+
+async function loginAndFetch(
+  deps: StatementGatherDeps,
+  caller: Caller,
+  challenged: readonly (Target & { nonce: string })[],
+  done: (result: StatementRegionResult) => void,
+  failed: (serviceId: string, code: string, message: string) => void,
+): Promise<void> {
+  const signal = caller.signal;
+  // The PIN window names every service this one signature logs in to (docs/batch-login.md §10, consent).
+  const names = listNames(challenged.map((t) => t.name));
+  let tokens: ServiceToken[];
+  try {
+    tokens = await deps.login({ ...caller, serviceName: names }, challenged.map((t) => ({ origin: t.region.origin, nonce: t.nonce, serviceName: t.name })));
+  } catch (error) {
+    if (signal.aborted || (error instanceof KyotsuError && error.code === ExtensionErrorCode.OPERATION_ABORTED)) throw error;
+    const { code } = toErrorObject(error);
+    for (const t of challenged) failed(t.region.serviceId, StatementFailureCode.CARD_LOGIN_FAILED, cardFailureMessage(code, t.name));
+    return;
+  }
+  await Promise.all(
+    challenged.map(async (target) => {
+      const { serviceId, origin } = target.region;
+      const token = tokens.find((t) => t.origin === origin);
+      if (!token) return failed(serviceId, StatementFailureCode.CARD_LOGIN_FAILED, `kyotsu could not log in to ${target.name}.`);
+      const login = await postLoginToken(deps.http, target.provider.document.loginEndpoint, token.tokenJson, target.name, signal);
+      if (login.kind === 'failed') return failed(serviceId, login.code, login.message);
+      if (login.kind === 'qualify-required') return done({ serviceId, state: 'not-enrolled', qualifyUrl: sameOriginUrl(login.redirect ?? '/login', origin) });
+      const statement = await fetchStatement(deps.http, target.region.statementUrl, target.name, signal);
+      if (statement.kind === 'ok') return done({ serviceId, state: 'ok', statement: statement.statement });
+      if (statement.kind === 'failed') return failed(serviceId, statement.code, statement.message);
+      // Logged in, yet the next request is not in that session: the browser did not keep the service's cookie.
+      failed(serviceId, StatementFailureCode.SERVICE_REFUSED, `${target.name} accepted the login, but this browser did not keep its session, so the statement could not be read.`);
+    }),
+  );
+}
+
+/** The region's service, checked against the origin's own discovery document, or why it is not one. */
+async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionRef, signal: AbortSignal): Promise<Target | { code: string; message: string }> {
+  const notAService = { code: StatementFailureCode.NOT_A_SERVICE, message: `kyotsu does not know ${region.origin} as this kyotsu service, so it did not contact it.` };
+  if (!sameOrigin(region.statementUrl, region.origin)) return notAService;
+  let provider: ProviderRecord | null;
+  try {
+    provider = await deps.providers.recognise(region.origin);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { code: StatementFailureCode.SERVICE_UNREACHABLE, message: `${region.origin} did not answer, so its statement cannot be shown now. The service may be down; try again later.` };
+  }
+  if (provider === null || provider.document.serviceId !== region.serviceId || provider.document.portal === true) return notAService;
+  const { challengeEndpoint, loginEndpoint } = provider.document;
+  if (!sameOrigin(challengeEndpoint, region.origin) || !sameOrigin(loginEndpoint, region.origin)) return notAService;
+  return { region, provider, name: provider.document.displayName };
+}
+
+function sameOrigin(url: string, origin: string): boolean {
+  return URL.canParse(url) && new URL(url).origin === origin;
+}
+
+/** `path` resolved on `origin`, if it stays there; else the origin's root. */
+function sameOriginUrl(path: string, origin: string): string {
+  const url = URL.canParse(path, origin) ? new URL(path, origin) : null;
+  return url && url.origin === origin ? url.href : `${origin}/`;
+}
+
+/** "Bank A", "Bank A and Bank B", "Bank A, Bank B and Card Co." */
+export function listNames(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+}
