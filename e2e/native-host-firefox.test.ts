@@ -1,116 +1,127 @@
 /**
- * Firefox ESR end to end through native messaging: the extension (card source "native", chosen in its
- * options page) → `runtime.connectNative('dev.kyotsu.pcsc')` → the host program, started by Firefox from the
- * per-user host manifest `kyotsu host install` writes (~/.mozilla/native-messaging-hosts, under a HOME of
- * this test's own) → pcscd → vpcd → the software PIV card, provisioned with a certificate in 9A.
- *
- * The card runs in this process (a vpcd client); only the host, a separate process, calls PC/SC. The
- * cross-process lock is the one every pcscd test takes, so no other test file uses the reader meanwhile.
+ * Firefox ESR end to end through native messaging, against the REAL participating services (startWorld):
+ * the extension (card source "native", chosen in its options page) → `runtime.connectNative('dev.kyotsu.pcsc')`
+ * → the host program Firefox starts from the per-user manifest the real `kyotsu host install` wrote
+ * (`$HOME/.mozilla/native-messaging-hosts`, under a HOME of this test's own) → pcscd → vpcd → the software
+ * PIV card served into the reader as a vpcd client. The first certificate at Bank A (CSR made on the card,
+ * certificate written back), automatic login after logging out — Firefox's content script posts the token
+ * with the page's own `content.fetch`, so the session cookie lands in the tab's own jar — and then Chromium
+ * and Firefox logging in with the one card in the one reader at the same moment: both succeed, and the
+ * card's own log shows their operations never overlapped.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Page } from 'puppeteer-core';
-import { acquireFileLock, type ReleaseLock } from '../bridge/interop/file-lock.js';
-import { ensurePcscd, type PcscdHandle } from '../bridge/interop/pcscd.js';
-import { requireTool } from '../bridge/interop/tools.js';
-import { type CardRig, createCardRig } from '../bridge/native-host/card-rig.js';
-import { launcherScript } from '../bridge/native-host/install/launcher.js';
-import { hostManifest } from '../bridge/native-host/install/manifest.js';
-import { vpcdPort, vpcdReaderName } from '../bridge/vpcd/ports.js';
-import { toBase64 } from '../src/bytes.js';
-import { FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../src/extension-ids.js';
-import { Slot } from '../src/piv/constants.js';
-import { servicePages } from './fixtures/service-page.js';
+import { startWorld, type World } from '../server/services/world.js';
+import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
+import { clickClosing, extensionWindow } from './support/firefox-pages.js';
 import { type FirefoxWithExtension, launchFirefox } from './support/firefox.js';
-import { clickClosing, extensionWindow, outcome, start, tokenVerifiesFor } from './support/firefox-pages.js';
-import { type PageServer, servePages } from './support/static-server.js';
+import { openServicePage } from './support/extension-pages.js';
+import { allow, chooseNativeHost, enterPin, loggedIn, logOut } from './support/native-bank-chromium.js';
+import {
+  allowFirefox,
+  chooseNativeHostFirefox,
+  enterPinFirefox,
+  loggedInFirefox,
+  logOutFirefox,
+  openServicePageFirefox,
+  passwordLoginFirefox,
+} from './support/native-bank-firefox.js';
+import { loginsWithoutOverlap, NATIVE_READER_NAME, type NativeRig, startNativeRig } from './support/native-rig.js';
 
-/** Reader 1, as the other pcscd tests use, leaving reader 0 to a developer's `kyotsu card serve`. */
-const READER = 1;
-const PCSC_LOCK = join(tmpdir(), 'kyotsu-pcsc.lock');
-/** The software card's factory PIN. */
-const PIN = '123456';
-const NONCE = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+/** Card instructions (SP 800-73-4 part 2, 3.2–3.3): key generation and PUT DATA. */
+const INS = { GENERATE: 0x47, PUT_DATA: 0xdb } as const;
 
-describe('Firefox ESR: login through the native host → pcscd → vpcd → the software card', () => {
-  let releaseLock: ReleaseLock | undefined;
-  let pcscd: PcscdHandle | undefined;
-  let rig: CardRig | undefined;
-  let firefox: FirefoxWithExtension | undefined;
-  let bankA: PageServer | undefined;
-  let home = '';
+describe('Firefox ESR through the native host → pcscd → vpcd → the software card, at the real Bank A; then Chromium alongside', () => {
+  let native: NativeRig;
+  let world: World;
+  let dataDir: string;
+  let firefox: FirefoxWithExtension;
+  let chromium: ChromiumWithExtension | undefined;
+  let bankA: string;
 
   before(async () => {
-    for (const tool of ['pcscd', 'flock']) requireTool(tool);
-    releaseLock = await acquireFileLock(PCSC_LOCK, 5 * 60_000);
-    pcscd = await ensurePcscd(READER);
-    rig = await createCardRig(vpcdPort(READER), 7_000_000 + Math.floor(Math.random() * 1_000_000));
-    await rig.insert();
-
-    // What `kyotsu host install --browser firefox` writes per user, under this test's own HOME.
-    home = mkdtempSync(join(tmpdir(), 'kyotsu-firefox-home-'));
-    const launcher = join(home, 'kyotsu-pcsc-host');
-    writeFileSync(launcher, launcherScript({ logFile: join(home, 'host.log') }));
-    chmodSync(launcher, 0o755);
-    const manifests = join(home, '.mozilla', 'native-messaging-hosts');
-    mkdirSync(manifests, { recursive: true });
-    writeFileSync(join(manifests, `${NATIVE_HOST_NAME}.json`), JSON.stringify(hostManifest('firefox', launcher, { chrome: [], firefox: [FIREFOX_EXTENSION_ID] })));
-
-    bankA = await servePages(await servicePages('Bank A'));
-    firefox = await launchFirefox(undefined, { env: { HOME: home } });
+    native = await startNativeRig(['firefox', 'chromium']);
+    dataDir = await mkdtemp(join(tmpdir(), 'kyotsu-e2e-native-firefox-'));
+    world = await startWorld({ dataDir, caPassphrase: 'e2e-native-firefox', ports: 'ephemeral', services: ['bank-a'] });
+    bankA = world.origins['bank-a'] ?? assert.fail('no Bank A');
+    firefox = await launchFirefox(undefined, { env: { HOME: native.home } });
   });
   after(async () => {
+    await chromium?.close();
     await firefox?.close();
-    await bankA?.close();
-    await rig?.remove();
-    await pcscd?.stop();
-    await releaseLock?.();
-    if (home) rmSync(home, { recursive: true, force: true });
+    await world?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await native?.close();
   });
 
-  function browser(): FirefoxWithExtension {
-    assert.ok(firefox, 'Firefox started');
-    return firefox;
-  }
+  const calls = (ins: number, since: number): number => native.card.card.log.slice(since).filter((entry) => entry.ins === ins).length;
 
-  it('logs in at Bank A with the card behind pcscd, chosen in the options page, which shows it ready and lists the reader', async () => {
-    const server = bankA;
-    assert.ok(server);
-    const page: Page = await browser().browser.newPage();
-    await page.goto(`${server.origin}/app.html`);
+  it('first certificate at Bank A: the native host chosen in the options page, which lists the reader; key and certificate on the card behind pcscd', async () => {
+    const since = native.card.card.log.length;
+    const page = await openServicePageFirefox(firefox, `${bankA}/login`);
+    await passwordLoginFirefox(page, 'hanako', 'bank-a');
+    await loggedInFirefox(page);
+    await page.goto(`${bankA}/account`);
     await page.waitForFunction(() => document.documentElement.dataset.kyotsu === 'ready', { timeout: 15_000 });
-    await start(page, 'login', String((app: { kyotsu: { authenticate(n: string): Promise<unknown> } }, nonce: string) => app.kyotsu.authenticate(nonce)), NONCE);
+    await page.click('#enroll');
 
-    const consent = await extensionWindow(browser(), '/consent.html');
-    // While Bank A waits for consent (before any card access), choose the native host in the options page.
-    // WebDriver BiDi may not navigate to moz-extension:// itself, so the extension's own window opens it.
-    await consent.evaluate(() => (globalThis as unknown as { browser: { runtime: { openOptionsPage(): Promise<void> } } }).browser.runtime.openOptionsPage());
-    const options = await extensionWindow(browser(), '/options.html');
-    await options.waitForSelector('#background-status[data-state="ok"]');
-    await options.click('input[name="cardSource"][value="native"]');
-    await options.waitForSelector('#source-status[data-state="ok"]');
-    await options.waitForSelector('#native-status[data-problem]', { timeout: 30_000 });
-    const problem = await options.$eval('#native-status', (node) => (node as HTMLElement).dataset.problem);
-    assert.equal(problem, 'none', await options.$eval('#native-detail', (node) => node.textContent ?? ''));
-    const readers = await options.$$eval('#native-readers li', (items) => items.map((item) => item.textContent ?? ''));
-    assert.ok(readers.some((text) => text.startsWith(vpcdReaderName(READER))), `the options page lists the vpcd reader: ${JSON.stringify(readers)}`);
-    await options.close();
+    // While Bank A waits for consent (before any card access), the holder chooses the native host.
+    const consent = await extensionWindow(firefox, '/consent.html', 30_000);
+    const readers = await chooseNativeHostFirefox(firefox, consent);
+    assert.ok(readers.some((text) => text.startsWith(NATIVE_READER_NAME)), `the options page lists the vpcd reader: ${JSON.stringify(readers)}`);
+    await clickClosing(consent, '#allow'); // Bank A may use the card
+    await allowFirefox(firefox); // a new key replaces the card's
+    await enterPinFirefox(firefox);
 
-    await clickClosing(consent, '#allow');
-    const pinWindow = await extensionWindow(browser(), '/pin.html', 30_000);
-    await pinWindow.type('#pin', PIN);
-    await clickClosing(pinWindow, '#submit');
-
-    const login = await outcome<{ unverifiedCertificate: string; signature: string; format: string }>(page, 'login');
-    assert.equal(login.error, undefined, JSON.stringify(login.error));
-    const token = login.value!;
-    assert.equal(token.format, 'web-eid:1.0');
-    assert.equal(token.unverifiedCertificate, toBase64(rig!.certificates[Slot.AUTHENTICATION]), 'the certificate of the card behind pcscd');
-    assert.equal(await tokenVerifiesFor(token, server.origin, NONCE), true, 'signed by the card for Bank A’s own origin');
-    assert.ok(rig!.card.log.length > 0, 'the card in the vpcd reader did the work');
+    await page.waitForSelector('form[action="/certificate/invalidate"], #script-status.error', { timeout: 60_000 });
+    const scriptError = await page.$eval('#script-status', (node) => (node.classList.contains('error') ? node.textContent : null)).catch(() => null);
+    assert.equal(scriptError, null);
+    assert.match(await page.$eval('#certificate', (node) => node.textContent ?? ''), /[0-9a-f]{8,}/, 'the account page shows the certificate serial');
+    assert.equal(calls(INS.GENERATE, since), 1, 'the key pair was generated on the card in the vpcd reader');
+    assert.ok(calls(INS.PUT_DATA, since) >= 1, 'the issued certificate was written back to that card');
     await page.close();
+  });
+
+  it('logged out, Bank A logs the holder in again by itself; the session cookie is the tab’s own', async () => {
+    const page = await openServicePageFirefox(firefox, `${bankA}/`);
+    const since = native.card.card.log.length;
+    await logOutFirefox(page); // the next page has no session: kyotsu logs in by itself (PIN still cached)
+    await loggedInFirefox(page);
+    assert.equal(loginsWithoutOverlap(native.card, since), 1, 'one login, signed by the card in the vpcd reader');
+    // The tab's own cookie jar holds the session: the next page of the service is served logged in.
+    await page.goto(`${bankA}/account`);
+    await loggedInFirefox(page);
+    assert.match(await page.$eval('header nav', (node) => node.textContent ?? ''), /Hanako/);
+    await page.close();
+  });
+
+  it('Chromium and Firefox log in with the one card in the one reader at the same moment: both succeed, taking turns on the card', async () => {
+    const browser = await launchChromium(undefined, { env: { HOME: native.home }, userDataDir: native.chromiumProfile });
+    chromium = browser;
+    await chooseNativeHost(browser);
+    // Chromium's first login at Bank A with the card Firefox enrolled: allow Bank A, type the PIN (then cached).
+    const inChromium = await openServicePage(browser.context, `${bankA}/login`);
+    await inChromium.locator('[data-kyotsu-login]').first().click();
+    await allow(browser);
+    await enterPin(browser);
+    await loggedIn(inChromium);
+    await inChromium.goto(`${bankA}/`);
+    await loggedIn(inChromium);
+    const inFirefox = await openServicePageFirefox(firefox, `${bankA}/`);
+    await loggedInFirefox(inFirefox);
+
+    // Both log out at once: each browser's automatic login asks its own host for the card right away.
+    const since = native.card.card.log.length;
+    await Promise.all([logOut(inChromium), logOutFirefox(inFirefox)]);
+    await Promise.all([loggedIn(inChromium), loggedInFirefox(inFirefox)]);
+    assert.match(await inChromium.locator('header nav').innerText(), /Hanako/);
+    assert.match(await inFirefox.$eval('header nav', (node) => node.textContent ?? ''), /Hanako/);
+    // The card's own log, cut at every reset: two whole logins, never one inside the other.
+    assert.equal(loginsWithoutOverlap(native.card, since), 2);
+    await inFirefox.close();
+    await inChromium.close();
   });
 });
