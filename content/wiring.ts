@@ -8,7 +8,7 @@
  *   session cookie lands in the tab's own cookie jar in Chrome and Firefox alike.
  * - `<input data-kyotsu-certificate="pem|certificate|serial|subject">`: filled with the common
  *   certificate (with the holder's consent) — the qualify flow. A `kyotsu-certificate` event follows.
- * Failures are shown on the element (`data-kyotsu-error` = stable code) and announced as a
+ * Failures are shown on the element (`data-kyotsu-error` = stable code, `data-kyotsu-error-message`) and announced as a
  * `kyotsu-error` event (the page shows the message: server/services/assets/service-page.ts); nothing is
  * retried by itself. What the service answered to a signed token is reported to the background
  * (`loginVerdict`) so the activity log shows the service's verdict, not only the card's.
@@ -27,6 +27,7 @@ export interface WiringDeps {
 
 function fail(element: HTMLElement, code: string, message: string): void {
   element.dataset.kyotsuError = code;
+  element.dataset.kyotsuErrorMessage = message; // readable from the page's own world in every browser
   element.removeAttribute('aria-busy');
   element.dispatchEvent(new CustomEvent('kyotsu-error', { bubbles: true, detail: { code, message } }));
 }
@@ -111,6 +112,7 @@ export async function cardLogin(
 async function login(deps: WiringDeps, hello: PageHello, button: HTMLElement): Promise<void> {
   button.setAttribute('aria-busy', 'true');
   delete button.dataset.kyotsuError;
+  delete button.dataset.kyotsuErrorMessage;
   const result = await cardLogin(deps, hello, (nonce) => deps.send<'authenticate'>({ type: 'authenticate', challengeNonce: nonce }));
   if (!result.ok) return fail(button, result.code, result.message);
   deps.navigate(result.next);

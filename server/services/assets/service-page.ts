@@ -4,6 +4,7 @@
  */
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { createKyotsu } from '../../../src/page-api.js';
+import { cardLoginFailureText } from './card-login-errors.js';
 
 function csrf(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
@@ -60,6 +61,34 @@ async function enroll(): Promise<void> {
   window.location.assign('/account');
 }
 
+/**
+ * "Log in with your card" failed (the kyotsu content script fires `kyotsu-error` on the button and sets its
+ * `data-kyotsu-error` code and `data-kyotsu-error-message`): say what happened and what to do, in an alert a screen reader announces.
+ * A new click takes the old alert away.
+ */
+function showCardLoginErrors(): void {
+  document.addEventListener('kyotsu-error', (event) => {
+    const button = (event.target as Element | null)?.closest?.<HTMLElement>('[data-kyotsu-login]');
+    if (!button) return; // the content script shows automatic-login failures itself
+    // Read from the button's attributes, not the event's detail: an object made in the content script's
+    // world may not be readable from the page's (Firefox refuses it without cloneInto).
+    const code = button.dataset.kyotsuError ?? 'LOGIN_FAILED';
+    const text = cardLoginFailureText(code, button.dataset.kyotsuErrorMessage ?? '');
+    let alert = document.getElementById('card-login-error');
+    if (!alert) {
+      alert = Object.assign(document.createElement('div'), { id: 'card-login-error', className: 'flash error' });
+      alert.setAttribute('role', 'alert');
+      (button.closest('.card') ?? document.querySelector('main') ?? document.body).prepend(alert);
+    }
+    alert.dataset.code = code;
+    alert.textContent = text;
+  });
+  document.addEventListener('click', (event) => {
+    if ((event.target as Element | null)?.closest?.('[data-kyotsu-login]')) document.getElementById('card-login-error')?.remove();
+  }, true);
+}
+
+showCardLoginErrors();
 wire('enroll', enroll);
 wire('passkey-login', passkeyLogin);
 wire('passkey-register', passkeyRegister);
