@@ -20,6 +20,7 @@ import { statementRoutes } from './routes/statement.js';
 import { seedDemoData } from './seed.js';
 import { createServiceApp } from './shared/app.js';
 import { openServiceDb } from './shared/db.js';
+import { startSweeping } from './shared/sweep.js';
 
 /** Where and how to run a service. */
 export interface StartOptions {
@@ -30,6 +31,8 @@ export interface StartOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly now?: () => number;
+  /** How often expired sessions and old processed notices are swept (default 10 minutes; also once at start). */
+  readonly sweepIntervalMs?: number;
   /** The CA this service is registered with (its API token and webhook secret from registration). */
   readonly ca?: { readonly url: string; readonly apiToken: string; readonly webhookSecret: string };
 }
@@ -72,10 +75,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   // Pages are served as http://localhost:PORT: a secure context, and a valid WebAuthn RP ID (an IP is not).
   origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const stopSweeping = startSweeping(db, { now: options.now ?? Date.now, label: options.config.id, ...(options.sweepIntervalMs ? { intervalMs: options.sweepIntervalMs } : {}) });
   return {
     origin,
     context,
     close: async () => {
+      stopSweeping();
       await app.close();
       db.close();
     },

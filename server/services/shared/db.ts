@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS processed_notices (
   id TEXT PRIMARY KEY,
   received_at INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS sessions_expires_at ON sessions (expires_at);
+CREATE INDEX IF NOT EXISTS processed_notices_received_at ON processed_notices (received_at);
 `;
 
 /** Opens (creating if needed) a service database at `path` (`:memory:` for tests). */
