@@ -37,11 +37,36 @@ export type RevocationOption =
 /** Largest HTTP response body read from a CA or OCSP responder. */
 export const MAX_REVOCATION_RESPONSE_BYTES = 64 * 1024;
 
-/** Reads at most `limit` bytes of a fetch response body; more is an error. */
+/**
+ * Reads at most `limit` bytes of a fetch response body; more is a `RangeError`. A declared Content-Length
+ * over the limit is refused before reading; otherwise the body is read as a stream and cancelled as soon as
+ * it passes the limit, so a responder that sends an endless body costs at most `limit` bytes plus one chunk.
+ */
 export async function readLimited(response: Response, limit = MAX_REVOCATION_RESPONSE_BYTES): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new RangeError(`response body of ${declared} bytes is larger than ${limit}`);
-  const body = new Uint8Array(await response.arrayBuffer());
-  if (body.length > limit) throw new RangeError(`response body is larger than ${limit} bytes`);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new RangeError(`response body of ${declared} bytes is larger than ${limit}`);
+  }
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw new RangeError(`response body is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
   return body;
 }
