@@ -52,7 +52,10 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
 export function responseNonce(basic: pkijs.BasicOCSPResponse): Uint8Array | undefined {
   const extension = basic.tbsResponseData.responseExtensions?.find((entry) => entry.extnID === OID_OCSP_NONCE);
   if (!extension) return undefined;
-  const inner = asn1js.fromBER(extension.extnValue.valueBlock.valueHexView);
-  if (inner.offset === -1 || !(inner.result instanceof asn1js.OctetString)) return extension.extnValue.valueBlock.valueHexView.slice();
+  const bytes = extension.extnValue.valueBlock.valueHexView;
+  const inner = asn1js.fromBER(bytes);
+  // RFC 8954 §2.1: exactly one OCTET STRING. Anything else (including one with bytes after it) is returned
+  // raw, so it can never compare equal to the nonce that was sent.
+  if (inner.offset !== bytes.length || !(inner.result instanceof asn1js.OctetString)) return bytes.slice();
   return inner.result.valueBlock.valueHexView.slice();
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toHex } from '../bytes.js';
+import { toArrayBuffer } from './der.js';
 import { PkiError, PkiErrorCode } from './errors.js';
 import { buildOcspErrorResponse, buildOcspResponse, IssuerMatcher, OcspResponseStatus, parseOcspRequest } from './ocsp.js';
 import { buildOcspRequest, parseOcspResponse, responseNonce } from './ocsp-client.js';
@@ -80,5 +81,42 @@ describe('OCSP', () => {
     const one = many.tbsRequest.requestList[0]!;
     many.tbsRequest.requestList = Array.from({ length: 17 }, () => one);
     assert.throws(() => parseOcspRequest(new Uint8Array(many.toSchema(true).toBER(false))), PkiError);
+  });
+
+  it('refuses trailing bytes after the basic response and after the echoed nonce', async () => {
+    const nonce = new Uint8Array(32).fill(9);
+    const basic = new pkijs.BasicOCSPResponse();
+    const echoed = new Uint8Array(new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER(false));
+    basic.tbsResponseData.responseExtensions = [new pkijs.Extension({ extnID: '1.3.6.1.5.5.7.48.1.2', extnValue: toArrayBuffer(Uint8Array.from([...echoed, 0])) })];
+    assert.notEqual(toHex(responseNonce(basic)!), toHex(nonce), 'a nonce with bytes after it does not match');
+    basic.tbsResponseData.responseExtensions = [new pkijs.Extension({ extnID: '1.3.6.1.5.5.7.48.1.2', extnValue: toArrayBuffer(echoed) })];
+    assert.equal(toHex(responseNonce(basic)!), toHex(nonce));
+
+    const ca = await createTestCa('P-256');
+    const leaf = await ca.issue();
+    const parsed = parseOcspRequest(await buildOcspRequest({ certificate: leaf.certificate, issuer: ca.certificate }));
+    const now = new Date();
+    const der = await buildOcspResponse({
+      responder: { certificate: ca.ocspCertificate, key: ca.ocspKey },
+      producedAt: now,
+      nonce: undefined,
+      answers: [{ certId: parsed.certIds[0]!, status: { kind: 'good' }, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000) }],
+    });
+    const inner = new pkijs.OCSPResponse({ schema: asn1js.fromBER(der).result }).responseBytes!.response.valueBlock.valueHexView;
+    const wrap = (bytes: Uint8Array): Uint8Array =>
+      new Uint8Array(
+        new pkijs.OCSPResponse({
+          responseStatus: new asn1js.Enumerated({ value: 0 }),
+          responseBytes: new pkijs.ResponseBytes({ responseType: '1.3.6.1.5.5.7.48.1.1', response: new asn1js.OctetString({ valueHex: toArrayBuffer(bytes) }) }),
+        })
+          .toSchema()
+          .toBER(false),
+      );
+    assert.ok(parseOcspResponse(wrap(inner)).basic, 'the re-wrapped response itself is fine');
+    assert.throws(
+      () => parseOcspResponse(wrap(Uint8Array.from([...inner, 0x05, 0x00]))),
+      (error: unknown) => error instanceof PkiError && error.code === PkiErrorCode.OCSP_RESPONSE_MALFORMED && /trailing/.test(error.message),
+    );
+    assert.throws(() => parseOcspResponse(Uint8Array.from([...der, 0])), { code: PkiErrorCode.OCSP_RESPONSE_MALFORMED });
   });
 });

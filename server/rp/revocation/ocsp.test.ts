@@ -66,7 +66,7 @@ describe('OCSP revocation (RFC 6960 with a nonce)', () => {
     const leaf = await pki.issueLeaf({ ocspUrl: byCa.url });
     byCa.statuses.set(serialOf(leaf), 'good');
     try {
-      for (const misbehaviour of ['wrong-nonce', 'no-nonce', 'try-later', 'stale', 'garbage'] as const) {
+      for (const misbehaviour of ['wrong-nonce', 'no-nonce', 'try-later', 'stale', 'garbage', 'trailing-basic', 'trailing-nonce'] as const) {
         byCa.misbehaviour = misbehaviour;
         await assert.rejects(login(leaf, { type: 'ocsp' }), { code: AuthErrorCode.REVOCATION_CHECK_FAILED }, misbehaviour);
       }

@@ -72,8 +72,11 @@ function parseResponse(der: Uint8Array): pkijs.BasicOCSPResponse {
   const status = response.responseStatus.valueBlock.valueDec;
   if (status !== 0) throw failed(`responder answered status ${status} (RFC 6960 §4.2.1: not successful)`);
   if (response.responseBytes?.responseType !== OID_OCSP_BASIC) throw failed('response is not a basic OCSP response');
-  const inner = asn1js.fromBER(response.responseBytes.response.valueBlock.valueHexView);
+  const innerBytes = response.responseBytes.response.valueBlock.valueHexView;
+  const inner = asn1js.fromBER(innerBytes);
   if (inner.offset === -1) throw failed('basic response is not DER');
+  // One complete value, nothing after it (X.690 §8.1.1): trailing bytes are outside the signed structure.
+  if (inner.offset !== innerBytes.length) throw failed(`basic response has ${innerBytes.length - inner.offset} trailing bytes after its DER`);
   try {
     return new pkijs.BasicOCSPResponse({ schema: inner.result });
   } catch (error) {
@@ -84,8 +87,11 @@ function parseResponse(der: Uint8Array): pkijs.BasicOCSPResponse {
 function responseNonce(basic: pkijs.BasicOCSPResponse): Uint8Array | undefined {
   const extension = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OID_OCSP_NONCE);
   if (!extension) return undefined;
-  const inner = asn1js.fromBER(extension.extnValue.valueBlock.valueHexView);
-  return inner.result instanceof asn1js.OctetString ? inner.result.valueBlock.valueHexView : undefined;
+  const bytes = extension.extnValue.valueBlock.valueHexView;
+  const inner = asn1js.fromBER(bytes);
+  // RFC 8954 §2.1: the extension's value is exactly one OCTET STRING; anything else echoes no nonce.
+  if (inner.offset !== bytes.length || !(inner.result instanceof asn1js.OctetString)) return undefined;
+  return inner.result.valueBlock.valueHexView;
 }
 
 async function matchesResponderId(cert: pkijs.Certificate, responderId: unknown): Promise<boolean> {

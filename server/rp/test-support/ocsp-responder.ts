@@ -17,7 +17,17 @@ const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 export type OcspStatus = 'good' | 'revoked' | 'unknown';
 
 /** Ways the responder can misbehave. */
-export type OcspMisbehaviour = 'none' | 'wrong-nonce' | 'no-nonce' | 'try-later' | 'stale' | 'garbage';
+export type OcspMisbehaviour =
+  | 'none'
+  | 'wrong-nonce'
+  | 'no-nonce'
+  | 'try-later'
+  | 'stale'
+  | 'garbage'
+  /** Signed and otherwise right, but with bytes after the basic response's DER inside its OCTET STRING. */
+  | 'trailing-basic'
+  /** Signed and otherwise right, but with bytes after the echoed nonce's OCTET STRING in its extension. */
+  | 'trailing-nonce';
 
 /** A running test responder. */
 export interface TestOcspResponder {
@@ -73,14 +83,24 @@ export async function startTestOcspResponder(options: { issuer: TestCertificate;
     basic.tbsResponseData.responses = [new pkijs.SingleResponse({ certID: reqCert, certStatus: certStatus(statuses.get(serial) ?? 'unknown'), thisUpdate, nextUpdate })];
     const requestNonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === OID_OCSP_NONCE);
     if (requestNonce && state.misbehaviour !== 'no-nonce') {
-      const value = state.misbehaviour === 'wrong-nonce' ? new asn1js.OctetString({ valueHex: new Uint8Array(32).fill(7).buffer }).toBER(false) : requestNonce.extnValue.valueBlock.valueHexView.slice().buffer;
+      const echoed = requestNonce.extnValue.valueBlock.valueHexView;
+      const value =
+        state.misbehaviour === 'wrong-nonce'
+          ? new asn1js.OctetString({ valueHex: new Uint8Array(32).fill(7).buffer }).toBER(false)
+          : state.misbehaviour === 'trailing-nonce'
+            ? Uint8Array.from([...echoed, 0x00, 0x00]).buffer
+            : echoed.slice().buffer;
       basic.tbsResponseData.responseExtensions = [new pkijs.Extension({ extnID: OID_OCSP_NONCE, extnValue: value })];
     }
+    const basicBytes = (signed: pkijs.BasicOCSPResponse): ArrayBuffer => {
+      const der = new Uint8Array(signed.toSchema().toBER(false));
+      return state.misbehaviour === 'trailing-basic' ? Uint8Array.from([...der, 0x05, 0x00]).buffer : der.buffer;
+    };
     if (signer !== options.issuer) basic.certs = [signer.cert];
     await basic.sign(signingKey.privateKey, 'SHA-256');
     const response = new pkijs.OCSPResponse({
       responseStatus: new asn1js.Enumerated({ value: 0 }),
-      responseBytes: new pkijs.ResponseBytes({ responseType: OID_OCSP_BASIC, response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) }) }),
+      responseBytes: new pkijs.ResponseBytes({ responseType: OID_OCSP_BASIC, response: new asn1js.OctetString({ valueHex: basicBytes(basic) }) }),
     });
     return new Uint8Array(response.toSchema().toBER(false));
   }
