@@ -11,6 +11,7 @@ import { KyotsuError } from '../../../src/errors.js';
 import type { RevocationReason } from '../../../src/pki/revocation-reason.js';
 import { CaServerError, CaServerErrorCode } from '../errors.js';
 import { AuditAction, certificateAuditValue, serviceAuditValue } from './audit-values.js';
+import { type AuditRow, type CertificateRow, type Millis, type Numeric, type OutboxRow, type ServiceRow, toAuditEntry, toCertificate, toDate, toDelivery, toService } from './rows.js';
 import type {
   Actor,
   AuditEntry,
@@ -113,94 +114,6 @@ CREATE TABLE IF NOT EXISTS crl_state (
 );
 INSERT INTO crl_state (id, generation, last_number) VALUES (1, 0, 0) ON CONFLICT DO NOTHING;
 `;
-
-type Numeric = string | number;
-
-interface ServiceRow {
-  id: string;
-  display_name: string;
-  origins: string[];
-  portal: boolean;
-  webhook_url: string | null;
-  webhook_secret: string;
-  token_id: string;
-  token_hash: Buffer;
-  created_at: Numeric;
-}
-
-interface CertificateRow {
-  serial: string;
-  holder_name: string;
-  holder_address: string;
-  holder_email: string;
-  status: 'valid' | 'invalidated';
-  issued_at: Numeric;
-  not_before: Numeric;
-  not_after: Numeric;
-  invalidated_at: Numeric | null;
-  invalidation_reason: string | null;
-  issued_by: string;
-  der: Buffer;
-}
-
-interface OutboxRow {
-  id: string;
-  service_id: string;
-  url: string;
-  body: string;
-  created_at: Numeric;
-  attempts: number;
-  next_attempt_at: Numeric;
-  delivered_at: Numeric | null;
-  last_error: string | null;
-}
-
-const date = (value: Numeric): Date => new Date(Number(value));
-
-function toService(row: ServiceRow): ServiceRecord {
-  return {
-    id: row.id,
-    displayName: row.display_name,
-    origins: row.origins,
-    portal: row.portal,
-    webhookUrl: row.webhook_url,
-    webhookSecret: row.webhook_secret,
-    tokenId: row.token_id,
-    tokenHash: new Uint8Array(row.token_hash),
-    createdAt: date(row.created_at),
-  };
-}
-
-function toCertificate(row: CertificateRow): CertificateRecord {
-  return {
-    serial: row.serial,
-    holderName: row.holder_name,
-    holderAddress: row.holder_address,
-    holderEmail: row.holder_email,
-    status: row.status,
-    issuedAt: date(row.issued_at),
-    notBefore: date(row.not_before),
-    notAfter: date(row.not_after),
-    invalidatedAt: row.invalidated_at === null ? null : date(row.invalidated_at),
-    invalidationReason: row.invalidation_reason as RevocationReason | null,
-    issuedBy: row.issued_by,
-    der: new Uint8Array(row.der),
-  };
-}
-
-function toDelivery(row: OutboxRow): OutboxDelivery {
-  return {
-    id: row.id,
-    serviceId: row.service_id,
-    url: row.url,
-    body: row.body,
-    createdAt: date(row.created_at),
-    attempts: row.attempts,
-    nextAttemptAt: date(row.next_attempt_at),
-    deliveredAt: row.delivered_at === null ? null : date(row.delivered_at),
-    lastError: row.last_error,
-  };
-}
 
 /** SQLSTATE classes and socket errors that mean "the database is not reachable right now". */
 function isUnavailable(error: unknown): boolean {
@@ -436,7 +349,7 @@ export class PostgresStore implements CaStore {
 
   async checkFacts(serial: string, serviceId: string): Promise<CheckFacts> {
     const row = (
-      await this.query<{ status: 'valid' | 'invalidated'; not_before: Numeric; not_after: Numeric; listed: boolean }>(
+      await this.query<{ status: 'valid' | 'invalidated'; not_before: Millis; not_after: Millis; listed: boolean }>(
         `SELECT c.status, c.not_before, c.not_after,
                 EXISTS (SELECT 1 FROM available_services a WHERE a.serial = c.serial AND a.service_id = $1) AS listed
          FROM certificates c WHERE c.serial = $2`,
@@ -444,7 +357,7 @@ export class PostgresStore implements CaStore {
       )
     ).rows[0];
     if (!row) return { certificate: null, listed: false };
-    return { certificate: { status: row.status, notBefore: date(row.not_before), notAfter: date(row.not_after) }, listed: row.listed };
+    return { certificate: { status: row.status, notBefore: toDate(row.not_before), notAfter: toDate(row.not_after) }, listed: row.listed };
   }
 
   async invalidate(serial: string, reason: RevocationReason, actor: Actor, at: Date, body: InvalidationBody): Promise<InvalidateOutcome> {
@@ -492,11 +405,11 @@ export class PostgresStore implements CaStore {
 
   private static async revoked(client: pg.PoolClient | pg.Pool): Promise<RevokedRecord[]> {
     const rows = (
-      await client.query<{ serial: string; invalidated_at: Numeric; invalidation_reason: string }>(
+      await client.query<{ serial: string; invalidated_at: Millis; invalidation_reason: string }>(
         "SELECT serial, invalidated_at, invalidation_reason FROM certificates WHERE status = 'invalidated' ORDER BY invalidated_at, serial COLLATE \"C\"",
       )
     ).rows;
-    return rows.map((row) => ({ serial: row.serial, invalidatedAt: date(row.invalidated_at), reason: row.invalidation_reason as RevocationReason }));
+    return rows.map((row) => ({ serial: row.serial, invalidatedAt: toDate(row.invalidated_at), reason: row.invalidation_reason as RevocationReason }));
   }
 
   async listRevoked(): Promise<RevokedRecord[]> {
@@ -515,8 +428,8 @@ export class PostgresStore implements CaStore {
         published_number: Numeric | null;
         published_generation: Numeric | null;
         published_der: Buffer | null;
-        published_this_update: Numeric | null;
-        published_next_update: Numeric | null;
+        published_this_update: Millis | null;
+        published_next_update: Millis | null;
       }>('SELECT * FROM crl_state WHERE id = 1')
     ).rows[0];
     if (!row) throw new CaServerError(CaServerErrorCode.CA_STORE_SCHEMA_UNSUPPORTED, 'crl_state row is missing: run migrate()');
@@ -530,8 +443,8 @@ export class PostgresStore implements CaStore {
               number: Number(row.published_number),
               generation: Number(row.published_generation ?? 0),
               der: new Uint8Array(row.published_der),
-              thisUpdate: date(row.published_this_update ?? 0),
-              nextUpdate: date(row.published_next_update ?? 0),
+              thisUpdate: toDate(row.published_this_update ?? 0),
+              nextUpdate: toDate(row.published_next_update ?? 0),
             },
     };
   }
@@ -562,15 +475,7 @@ export class PostgresStore implements CaStore {
       filter.serial === undefined
         ? await this.query<AuditRow>('SELECT * FROM audit_log ORDER BY id')
         : await this.query<AuditRow>('SELECT * FROM audit_log WHERE serial = $1 ORDER BY id', [filter.serial]);
-    return result.rows.map((row) => ({
-      id: Number(row.id),
-      at: date(row.at),
-      actor: row.actor,
-      action: row.action,
-      serial: row.serial,
-      before: row.before,
-      after: row.after,
-    }));
+    return result.rows.map((row) => toAuditEntry(row, false));
   }
 
   async claimDeliveries(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]> {
@@ -602,14 +507,4 @@ export class PostgresStore implements CaStore {
   async listDeliveries(): Promise<OutboxDelivery[]> {
     return (await this.query<OutboxRow>('SELECT * FROM webhook_outbox ORDER BY created_at, id')).rows.map(toDelivery);
   }
-}
-
-interface AuditRow {
-  id: Numeric;
-  at: Numeric;
-  actor: Actor;
-  action: string;
-  serial: string | null;
-  before: JsonValue | null;
-  after: JsonValue | null;
 }

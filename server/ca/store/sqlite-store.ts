@@ -11,6 +11,7 @@ import { KyotsuError } from '../../../src/errors.js';
 import type { RevocationReason } from '../../../src/pki/revocation-reason.js';
 import { CaServerError, CaServerErrorCode } from '../errors.js';
 import { AuditAction, certificateAuditValue, serviceAuditValue } from './audit-values.js';
+import { type AuditRow, type CertificateRow, type OutboxRow, type ServiceRow, toAuditEntry, toCertificate, toDelivery, toService } from './rows.js';
 import type {
   Actor,
   AuditEntry,
@@ -105,90 +106,6 @@ CREATE TABLE IF NOT EXISTS crl_state (
 );
 INSERT OR IGNORE INTO crl_state (id, generation, last_number) VALUES (1, 0, 0);
 `;
-
-interface ServiceRow {
-  id: string;
-  display_name: string;
-  origins: string;
-  portal: number;
-  webhook_url: string | null;
-  webhook_secret: string;
-  token_id: string;
-  token_hash: Buffer;
-  created_at: number;
-}
-
-interface CertificateRow {
-  serial: string;
-  holder_name: string;
-  holder_address: string;
-  holder_email: string;
-  status: 'valid' | 'invalidated';
-  issued_at: number;
-  not_before: number;
-  not_after: number;
-  invalidated_at: number | null;
-  invalidation_reason: string | null;
-  issued_by: string;
-  der: Buffer;
-}
-
-interface OutboxRow {
-  id: string;
-  service_id: string;
-  url: string;
-  body: string;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  delivered_at: number | null;
-  last_error: string | null;
-}
-
-function toService(row: ServiceRow): ServiceRecord {
-  return {
-    id: row.id,
-    displayName: row.display_name,
-    origins: JSON.parse(row.origins) as string[],
-    portal: row.portal === 1,
-    webhookUrl: row.webhook_url,
-    webhookSecret: row.webhook_secret,
-    tokenId: row.token_id,
-    tokenHash: new Uint8Array(row.token_hash),
-    createdAt: new Date(row.created_at),
-  };
-}
-
-function toCertificate(row: CertificateRow): CertificateRecord {
-  return {
-    serial: row.serial,
-    holderName: row.holder_name,
-    holderAddress: row.holder_address,
-    holderEmail: row.holder_email,
-    status: row.status,
-    issuedAt: new Date(row.issued_at),
-    notBefore: new Date(row.not_before),
-    notAfter: new Date(row.not_after),
-    invalidatedAt: row.invalidated_at === null ? null : new Date(row.invalidated_at),
-    invalidationReason: row.invalidation_reason as RevocationReason | null,
-    issuedBy: row.issued_by,
-    der: new Uint8Array(row.der),
-  };
-}
-
-function toDelivery(row: OutboxRow): OutboxDelivery {
-  return {
-    id: row.id,
-    serviceId: row.service_id,
-    url: row.url,
-    body: row.body,
-    createdAt: new Date(row.created_at),
-    attempts: row.attempts,
-    nextAttemptAt: new Date(row.next_attempt_at),
-    deliveredAt: row.delivered_at === null ? null : new Date(row.delivered_at),
-    lastError: row.last_error,
-  };
-}
 
 function json(value: JsonValue | null): string | null {
   return value === null ? null : JSON.stringify(value);
@@ -518,16 +435,8 @@ export class SqliteStore implements CaStore {
         filter.serial === undefined
           ? this.prepare('SELECT * FROM audit_log ORDER BY id').all()
           : this.prepare('SELECT * FROM audit_log WHERE serial = ? ORDER BY id').all(filter.serial)
-      ) as { id: number; at: number; actor: Actor; action: string; serial: string | null; before: string | null; after: string | null }[];
-      return rows.map((row) => ({
-        id: row.id,
-        at: new Date(row.at),
-        actor: row.actor,
-        action: row.action,
-        serial: row.serial,
-        before: row.before === null ? null : (JSON.parse(row.before) as JsonValue),
-        after: row.after === null ? null : (JSON.parse(row.after) as JsonValue),
-      }));
+      ) as AuditRow[];
+      return rows.map((row) => toAuditEntry(row, true));
     });
   }
 
