@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { demoPassword } from '../seed.js';
-import { type RunningService, startService } from '../service.js';
+import { type RunningService } from '../service.js';
 import { TestClient } from '../test-support/http-client.js';
+import { startStandaloneBank } from '../test-support/standalone.js';
 
 describe('password login at a demo service', () => {
   let bank: RunningService;
   before(async () => {
-    bank = await startService({
-      config: { id: 'bank-a', kind: 'bank', theme: { displayName: 'Bank A', accent: '#0f766e', tagline: 'test' }, checkMode: 'ca-check' },
-      dbPath: ':memory:',
-    });
+    bank = await startStandaloneBank();
   });
   after(() => bank.close());
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { startService } from '../service.js';
+import { startStandaloneBank } from '../test-support/standalone.js';
 import { openServiceDb, type ServiceDb } from './db.js';
 import { SESSION_LIFETIME_MS, SessionStore } from './sessions.js';
 import { NOTICE_RETENTION_MS, sweepServiceDb } from './sweep.js';
@@ -38,12 +38,7 @@ it('a service sweeps on start and then periodically', async () => {
   new SessionStore(before, () => now - 2 * SESSION_LIFETIME_MS).create();
   notice(before, 'ancient', now - 2 * NOTICE_RETENTION_MS);
   before.close();
-  const bank = await startService({
-    config: { id: 'bank-a', kind: 'bank', theme: { displayName: 'Bank A', accent: '#0f766e', tagline: 'test' }, checkMode: 'ca-check' },
-    dbPath,
-    now: () => now,
-    sweepIntervalMs: 20,
-  });
+  const bank = await startStandaloneBank({ dbPath, now: () => now, sweepIntervalMs: 20 });
   try {
     const db = bank.context.db;
     assert.equal(count(db, 'sessions'), 0, 'the expired session is gone at start');
