@@ -162,6 +162,20 @@ describe('the statement page’s server side: layout and batch login', () => {
     assert.equal(code(relabelled), 'TOKEN_SIGNATURE_INVALID');
   });
 
+  it('a batch token at a CA-checked service that no longer lists the certificate proves possession and asks to qualify again', async () => {
+    const holder = new TestClient();
+    await hanako.login(holder, origin('bank-b'));
+    const csrf = await holder.csrf(origin('bank-b'), '/account');
+    assert.equal((await holder.request(`${origin('bank-b')}/certificate/prohibit`, { method: 'POST', form: { _csrf: csrf } })).status, 303);
+    const client = new TestClient();
+    const tokens = await hanako.batchTokens(client, ['bank-a', 'bank-b'].map((id) => ({ origin: origin(id) })));
+    assert.equal((await hanako.postToken(client, origin('bank-a'), tokens[0]!.token)).json<{ status: string }>().status, 'logged-in');
+    assert.deepEqual((await hanako.postToken(client, origin('bank-b'), tokens[1]!.token)).json(), { status: 'qualify-required', redirect: '/login' });
+    assert.equal(await passwordLogin(client, origin('bank-b'), 'hanako', 'bank-b'), 303);
+    assert.match(await confirmQualify(client, origin('bank-b')), /data-testid="pending-name">Hanako Yamada</);
+    assert.deepEqual(await world.services['bank-b']!.context.ca!.check(serial), { result: 'OK' });
+  });
+
   it('the CA’s participation list is for portals only: a bank’s API token is refused', async () => {
     await assert.rejects(world.services['bank-a']!.context.ca!.participation(serial), (error: unknown) => error instanceof HttpError && error.status === 403 && error.code === 'FORBIDDEN');
     const { services } = await world.services['portal']!.context.ca!.participation(serial);
