@@ -1,0 +1,179 @@
+/**
+ * The portal's statement page (issue 8) in Chromium against the REAL services (startWorld), with the
+ * software card inside the extension (test build). Set-up, once, in the browser as the holder does it:
+ * first certificate at Bank A, qualify at the portal and at Bank B (card → password → confirm).
+ * Then, in order:
+ * 1. Card Co. is not qualified: its region says "not enrolled" with the link to qualify there, the others show;
+ * 2. with Bank A, Bank B and Card Co. qualified and no session at any of them, the page shows all three
+ *    after exactly ONE GENERAL AUTHENTICATE in the card's own log; the sessions the background's logins
+ *    started are in the browser's own cookie jar (a Bank A tab is logged in without another signature);
+ * 3. with Bank B stopped, Bank A and Card Co. still show and Bank B's region says why.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Page } from 'playwright-core';
+import { startWorld, type World } from '../server/services/world.js';
+import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
+import { clickClosing, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
+
+const PIN = '123456';
+const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
+const GENERAL_AUTHENTICATE = 0x87;
+/** The services' session cookies (server/services/shared/app.ts names them after the service id). */
+const SERVICE_COOKIES = /^kyotsu_(bank_a|bank_b|card_co)_sid$/;
+
+async function allow(browser: ChromiumWithExtension): Promise<void> {
+  await clickClosing(await waitForExtensionWindow(browser, '/consent.html'), '#allow');
+}
+
+async function enterPin(browser: ChromiumWithExtension): Promise<void> {
+  const window = await waitForExtensionWindow(browser, '/pin.html');
+  await window.locator('#pin').fill(PIN);
+  await clickClosing(window, '#submit');
+}
+
+async function passwordLogin(page: Page, user: string, serviceId: string): Promise<void> {
+  await page.locator('#userId').fill(user);
+  await page.locator('#password').fill(`${user}-${serviceId}`);
+  await page.locator('form[action="/login"] button[type="submit"]').click();
+}
+
+async function loggedIn(page: Page): Promise<void> {
+  await page.locator(ACTIVE).waitFor({ state: 'attached', timeout: 20_000 });
+}
+
+/** GENERAL AUTHENTICATE commands in the software card's own log so far. */
+async function signatures(browser: ChromiumWithExtension): Promise<number> {
+  const log = await browser.worker.evaluate(() => (globalThis as unknown as { kyotsuTest: { softwareCardLog(): Promise<{ ins: number }[]> } }).kyotsuTest.softwareCardLog());
+  return log.filter((entry) => entry.ins === GENERAL_AUTHENTICATE).length;
+}
+
+interface RegionView { state: string | null; text: string; error: string | null; link: string | null }
+
+/** Opens the portal's statement page and waits until every enrolled region shows its outcome. */
+async function openStatement(browser: ChromiumWithExtension, portal: string): Promise<{ page: Page; regions: Record<string, RegionView> }> {
+  const page = await openServicePage(browser.context, `${portal}/statement`);
+  await page.locator('[data-kyotsu-statement]').waitFor();
+  await page.waitForFunction(
+    () => [...document.querySelectorAll<HTMLElement>('[data-kyotsu-region][data-enrolled="true"]')].every((r) => ['ok', 'failed', 'not-enrolled'].includes(r.dataset.regionState ?? '')),
+    undefined,
+    { timeout: 30_000 },
+  );
+  const regions = await page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll<HTMLElement>('[data-kyotsu-region]')].map((r) => [
+        r.dataset.kyotsuRegion!,
+        {
+          state: r.dataset.regionState ?? null,
+          text: r.innerText,
+          error: r.querySelector<HTMLElement>('[data-region-error]')?.dataset.regionError ?? null,
+          link: r.querySelector<HTMLAnchorElement>('a[data-qualify-link]')?.href ?? null,
+        },
+      ]),
+    ),
+  );
+  return { page, regions };
+}
+
+describe('Chromium: the portal statement page gathers every service with one card signature', () => {
+  let browser: ChromiumWithExtension;
+  let world: World;
+  let dataDir: string;
+  let origin: (id: string) => string;
+
+  /** Card → the service asks for its own password once → "Yes, use it here". */
+  async function qualify(serviceId: string): Promise<void> {
+    const page = await openServicePage(browser.context, `${origin(serviceId)}/login`);
+    await page.locator('[data-kyotsu-login]').click();
+    await allow(browser); // this service may use the card (the PIN is still cached from enrollment)
+    await page.locator('meta[name="kyotsu-session"][content="pending"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await passwordLogin(page, 'hanako', serviceId);
+    await page.locator('#qualify-yes').click();
+    await loggedIn(page);
+    await page.close();
+  }
+
+  /** Logs in at the portal with the card (automatic login on a visit without a session). */
+  async function portalCardLogin(): Promise<void> {
+    await browser.context.clearCookies({ name: 'kyotsu_portal_sid' });
+    const page = await openServicePage(browser.context, `${origin('portal')}/`);
+    await loggedIn(page);
+    await page.close();
+  }
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'kyotsu-e2e-statement-'));
+    world = await startWorld({ dataDir, caPassphrase: 'e2e-statement-passphrase', ports: 'ephemeral', services: ['portal', 'bank-a', 'bank-b', 'card-co'] });
+    origin = (id) => world.origins[id] ?? assert.fail(`no service ${id}`);
+    browser = await launchChromium();
+    // The holder's first certificate, at Bank A after the password.
+    const bankA = await openServicePage(browser.context, `${origin('bank-a')}/login`);
+    await passwordLogin(bankA, 'hanako', 'bank-a');
+    await loggedIn(bankA);
+    await bankA.goto(`${origin('bank-a')}/account`);
+    await bankA.locator('#enroll').click();
+    await allow(browser);
+    await allow(browser);
+    await enterPin(browser);
+    await bankA.locator('form[action="/certificate/invalidate"]').waitFor({ timeout: 30_000 });
+    await bankA.close();
+    await qualify('portal');
+    await qualify('bank-b');
+    await portalCardLogin(); // the statement page wants a portal session logged in with the certificate
+  });
+  after(async () => {
+    await browser?.close();
+    await world?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('a service where the certificate is not qualified shows "not enrolled" with its link; the others show', async () => {
+    await browser.context.clearCookies({ name: SERVICE_COOKIES });
+    const { page, regions } = await openStatement(browser, origin('portal'));
+    assert.equal(regions['bank-a']?.state, 'ok', regions['bank-a']?.text);
+    assert.equal(regions['bank-b']?.state, 'ok', regions['bank-b']?.text);
+    assert.match(regions['card-co']?.text ?? '', /Not enrolled/);
+    assert.equal(regions['card-co']?.link, `${origin('card-co')}/login`);
+    assert.equal(regions['card-co']?.state, null, 'the extension leaves a not-enrolled region as the portal wrote it');
+    await page.close();
+  });
+
+  it('with Bank A, Bank B and Card Co. qualified, shows all three after exactly ONE card signature; the sessions land in the browser', async () => {
+    await qualify('card-co');
+    await browser.context.clearCookies({ name: SERVICE_COOKIES }); // no live session at any service
+    const before = await signatures(browser);
+    const { page, regions } = await openStatement(browser, origin('portal'));
+    for (const id of ['bank-a', 'bank-b', 'card-co']) {
+      assert.equal(regions[id]?.state, 'ok', `${id}: ${regions[id]?.text}`);
+      assert.match(regions[id]?.text ?? '', /Balance: \S+/);
+    }
+    assert.equal((await signatures(browser)) - before, 1, 'one GENERAL AUTHENTICATE for three logins');
+    // The background's fetches stored each service's session cookie in the browser's jar: a Bank A tab is
+    // logged in without signing again (automatic login would have signed if it were not).
+    const names = (await browser.context.cookies()).map((c) => c.name);
+    for (const id of ['bank_a', 'bank_b', 'card_co']) assert.ok(names.includes(`kyotsu_${id}_sid`), `${id} cookie in the jar: ${names.join(', ')}`);
+    const bankA = await openServicePage(browser.context, `${origin('bank-a')}/account`);
+    await loggedIn(bankA);
+    assert.equal((await signatures(browser)) - before, 1, 'the Bank A tab uses the session the statement login started');
+    await bankA.close();
+    await page.close();
+  });
+
+  it('with Bank B stopped, Bank A and Card Co. still show and Bank B says why', async () => {
+    await browser.context.clearCookies({ name: SERVICE_COOKIES });
+    await world.services['bank-b']!.close();
+    const before = await signatures(browser);
+    const { page, regions } = await openStatement(browser, origin('portal'));
+    assert.equal(regions['bank-a']?.state, 'ok', regions['bank-a']?.text);
+    assert.equal(regions['card-co']?.state, 'ok', regions['card-co']?.text);
+    assert.equal(regions['bank-b']?.state, 'failed');
+    assert.equal(regions['bank-b']?.error, 'SERVICE_UNREACHABLE');
+    assert.match(regions['bank-b']?.text ?? '', /Bank B did not answer/);
+    assert.doesNotMatch(regions['bank-b']?.text ?? '', /HTTP \d+|TypeError|Failed to fetch/, 'a sentence, not a code');
+    assert.equal((await signatures(browser)) - before, 1, 'Bank A and Card Co. share one signature');
+    await page.close();
+  });
+});
