@@ -22,7 +22,8 @@ import { acceptKeepAlivePort } from './keepalive.js';
 import { createBrowserStore } from './kv-store.js';
 import { createNativeCardSource } from './native-card-source.js';
 import { listenForNotificationClicks, notifyActivity, notifyNewProvider } from './notifications.js';
-import { authenticateMany } from './op-batch-authenticate.js';
+import { type Caller } from './card-job.js';
+import { authenticateMany, type ServiceLogin } from './op-batch-authenticate.js';
 import { Enrollments } from './op-enroll.js';
 import { openPivCardSession } from './piv-card-session.js';
 import { PinCache } from './pin-cache.js';
@@ -34,6 +35,7 @@ import { SettingsStore } from './settings.js';
 import { createSoftwareCardSource } from './software-card-source.js';
 import { TabOperations } from './tab-operations.js';
 import { installTestHooks, simulatedUsb } from './test-hooks.js';
+import { installStatementTestHooks } from './statement-test-hooks.js';
 import { createWebLocksReaderLock } from './web-locks-reader-lock.js';
 import { createWebUsbCardSource, grantedUsbDevices } from './webusb-card-source.js';
 
@@ -104,6 +106,10 @@ function sendStatementRegion(tabId: number, gatherId: string, result: StatementR
   browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch((error: unknown) => console.debug('kyotsu: statement region not delivered', error));
 }
 
+const batchLogin = (caller: Caller, logins: readonly ServiceLogin[]) => authenticateMany(card, caller, logins);
+// TEST BUILD ONLY: the statement benchmark switches to one signature per service; esbuild deletes this in release builds.
+const statementLogin = KYOTSU_TEST_BUILD ? installStatementTestHooks(batchLogin) : batchLogin;
+
 const route = createRouter(
   identity,
   createHandlers({
@@ -123,7 +129,7 @@ const route = createRouter(
     notify,
     extensionVersion: version,
     // The service worker's fetch carries and keeps each service's cookies (host permissions; see background/statement-http.ts).
-    statements: { providers, consents, http: (url, init) => fetch(url, init), login: (caller, logins) => authenticateMany(card, caller, logins) },
+    statements: { providers, consents, http: (url, init) => fetch(url, init), login: statementLogin },
     sendStatementRegion,
   }),
 );
