@@ -81,11 +81,11 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
     await logOut(page); // the next page has no session: kyotsu logs in by itself (PIN still cached)
     await loggedIn(page);
     assert.match(await page.locator('header nav').innerText(), /Hanako/);
-    assert.equal(loginsWithoutOverlap(native.card, since), 1, 'one login, signed by the card in the vpcd reader');
+    assert.equal(loginsWithoutOverlap(native.card, since).length, 1, 'one login, signed by the card in the vpcd reader');
     await page.close();
   });
 
-  it('the card pulled out mid-login: the page says so, and with the card back the next login works', async () => {
+  it('the card pulled out mid-login: the page says so, and with the card back the next login works', async (t) => {
     await setPinCacheMinutes(browser, 0); // every login asks for the PIN: the card is held while the holder types it
     const page = await openServicePage(browser.context, `${bankA}/`);
     await logOut(page); // automatic login starts, opens the card, and asks for the PIN
@@ -98,7 +98,9 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
     const alert = page.locator('[data-kyotsu-auto-login-error]');
     await alert.waitFor({ timeout: 30_000 });
     assert.equal(await alert.getAttribute('data-kyotsu-auto-login-error'), 'CARD_REMOVED');
-    assert.match(await alert.innerText(), /could not log you in.*removed/is, 'a sentence saying the card was removed');
+    const said = await alert.innerText();
+    t.diagnostic(`the page says: ${said}`);
+    assert.match(said, /could not log you in.*removed/is, 'a sentence saying the card was removed');
     assert.equal(await page.locator(SESSION_ACTIVE).count(), 0, 'not logged in');
 
     await native.card.insert();
@@ -120,7 +122,7 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
     await logOut(page); // automatic login; the restart cleared the cached PIN (the card was reset), so it asks
     await enterPin(browser);
     await loggedIn(page);
-    assert.equal(loginsWithoutOverlap(native.card, since), 1, 'signed by the card behind the new pcscd');
+    assert.equal(loginsWithoutOverlap(native.card, since).length, 1, 'signed by the card behind the new pcscd');
     const log = await native.hostLog();
     assert.equal(hostStarts(log), startsBefore, `no host was started again: the running one reconnected to pcscd\n${log.slice(-3000)}`);
     await page.close();

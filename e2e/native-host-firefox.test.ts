@@ -90,7 +90,7 @@ describe('Firefox ESR through the native host → pcscd → vpcd → the softwar
     const since = native.card.card.log.length;
     await logOutFirefox(page); // the next page has no session: kyotsu logs in by itself (PIN still cached)
     await loggedInFirefox(page);
-    assert.equal(loginsWithoutOverlap(native.card, since), 1, 'one login, signed by the card in the vpcd reader');
+    assert.equal(loginsWithoutOverlap(native.card, since).length, 1, 'one login, signed by the card in the vpcd reader');
     // The tab's own cookie jar holds the session: the next page of the service is served logged in.
     await page.goto(`${bankA}/account`);
     await loggedInFirefox(page);
@@ -98,7 +98,7 @@ describe('Firefox ESR through the native host → pcscd → vpcd → the softwar
     await page.close();
   });
 
-  it('Chromium and Firefox log in with the one card in the one reader at the same moment: both succeed, taking turns on the card', async () => {
+  it('Chromium and Firefox log in with the one card in the one reader at the same moment: both succeed, taking turns on the card', async (t) => {
     const browser = await launchChromium(undefined, { env: { HOME: native.home }, userDataDir: native.chromiumProfile });
     chromium = browser;
     await chooseNativeHost(browser);
@@ -120,7 +120,11 @@ describe('Firefox ESR through the native host → pcscd → vpcd → the softwar
     assert.match(await inChromium.locator('header nav').innerText(), /Hanako/);
     assert.match(await inFirefox.$eval('header nav', (node) => node.textContent ?? ''), /Hanako/);
     // The card's own log, cut at every reset: two whole logins, never one inside the other.
-    assert.equal(loginsWithoutOverlap(native.card, since), 2);
+    const logins = loginsWithoutOverlap(native.card, since);
+    assert.equal(logins.length, 2, 'one login each');
+    const [first, second] = logins as [{ start: number; end: number }, { start: number; end: number }];
+    assert.ok(second.start >= first.end, 'the second began on the card only after the first ended');
+    t.diagnostic(`on the card: first login ${(first.end - first.start).toFixed(0)} ms, the second began ${(second.start - first.end).toFixed(0)} ms after it ended`);
     await inFirefox.close();
     await inChromium.close();
   });

@@ -96,12 +96,13 @@ const INS_VERIFY = 0x20;
 /**
  * Checks the card's own log since `since` (an index into it) for overlapping card operations: cut at every
  * power-on or reset (each PC/SC transaction of the host ends with one), every piece that signs must be one
- * whole login — a single GENERAL AUTHENTICATE, every status word a success (but the PIN-tries query's). Returns how many logins it saw,
- * or throws saying which piece mixed operations.
+ * whole login — a single GENERAL AUTHENTICATE, every status word a success (but the PIN-tries query's). Returns the
+ * logins it saw (when each one's first and last APDU started and ended, on the card's clock in ms), or
+ * throws saying which piece mixed operations.
  */
-export function loginsWithoutOverlap(card: CardRig, since: number): number {
+export function loginsWithoutOverlap(card: CardRig, since: number): { start: number; end: number }[] {
   const segments = segmentCardLog(card.card.log.slice(since), card.powerOns);
-  let logins = 0;
+  const logins: { start: number; end: number }[] = [];
   for (const segment of segments) {
     const ins = segment.entries.map((entry) => entry.ins.toString(16).padStart(2, '0').toUpperCase()).join(' ');
     const signs = segment.entries.filter((entry) => entry.ins === INS_GENERAL_AUTHENTICATE).length;
@@ -110,7 +111,7 @@ export function loginsWithoutOverlap(card: CardRig, since: number): number {
     // VERIFY without data asks how many PIN tries are left (SP 800-73-4 part 2, 3.2.1): 63Cx is its answer.
     const failed = segment.entries.filter((entry) => entry.sw !== 0x9000 && entry.sw >>> 8 !== 0x61 && !(entry.ins === INS_VERIFY && entry.sw >>> 4 === 0x63c));
     if (failed.length > 0) throw new Error(`a login whose APDUs failed (${failed.map((entry) => entry.sw.toString(16)).join(', ')}): ${ins}`);
-    logins += 1;
+    logins.push({ start: segment.entries[0]!.startedAt, end: segment.entries[segment.entries.length - 1]!.endedAt });
   }
   return logins;
 }
