@@ -11,62 +11,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Page } from 'playwright-core';
 import { startWorld, type World } from '../server/services/world.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
-import { clickClosing, openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
-
-/** The software card's factory PIN. */
-const PIN = '123456';
-const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
-
-/** Allows the consent window the extension opens next. */
-async function allow(browser: ChromiumWithExtension): Promise<void> {
-  await clickClosing(await waitForExtensionWindow(browser, '/consent.html'), '#allow');
-}
-
-/** Answers the PIN window the extension opens next. */
-async function enterPin(browser: ChromiumWithExtension, pin = PIN): Promise<void> {
-  const window = await waitForExtensionWindow(browser, '/pin.html');
-  await window.locator('#pin').fill(pin);
-  await clickClosing(window, '#submit');
-}
-
-/** Logs in with the service's own password (on its /login page). */
-async function passwordLogin(page: Page, user: string, serviceId: string): Promise<void> {
-  await page.locator('#userId').fill(user);
-  await page.locator('#password').fill(`${user}-${serviceId}`);
-  await page.locator('form[action="/login"] button[type="submit"]').click();
-}
-
-/** Logs out through the page's own Log out button; resolves once the next page has loaded. */
-async function logOut(page: Page): Promise<void> {
-  await Promise.all([page.waitForURL((url) => url.pathname === '/', { waitUntil: 'load' }), page.locator('form[action="/logout"] button').click()]);
-}
-
-/** Waits until the page belongs to a logged-in session (the service's own signal). */
-async function loggedIn(page: Page): Promise<void> {
-  await page.locator(ACTIVE).waitFor({ state: 'attached', timeout: 20_000 });
-}
-
-/** Switches automatic login in the options page. */
-async function setAutoLogin(browser: ChromiumWithExtension, on: boolean): Promise<void> {
-  const options = await openOptions(browser);
-  const box = options.locator('#auto-login');
-  if ((await box.isChecked()) !== on) await box.click();
-  await options.waitForFunction((want) => (document.getElementById('auto-login') as HTMLInputElement).checked === want, on);
-  await options.close();
-}
-
-interface Entry { origin: string; operation: string; result: string; automatic: boolean }
-
-/** The activity log as the background stored it. */
-function activity(browser: ChromiumWithExtension): Promise<Entry[]> {
-  return browser.worker.evaluate(async () => {
-    const stored = await (globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('activity');
-    return (stored.activity ?? []) as Entry[];
-  });
-}
+import { openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
+import { ACTIVE, activity, enterPin, getCertificate, loggedIn, logOut, passwordLogin, qualify, setAutoLogin } from './support/service-steps.js';
 
 describe('Chromium against the participating services: enroll, automatic login, qualify, one-click, invalidated', () => {
   let browser: ChromiumWithExtension;
@@ -90,14 +38,7 @@ describe('Chromium against the participating services: enroll, automatic login, 
     const page = await openServicePage(browser.context, `${origin('bank-a')}/login`);
     await passwordLogin(page, 'hanako', 'bank-a');
     await loggedIn(page);
-    await page.goto(`${origin('bank-a')}/account`);
-    await page.locator('#enroll').click();
-    await allow(browser); // Bank A may use the card
-    await allow(browser); // a new key replaces the card's
-    await enterPin(browser);
-    await page.locator('form[action="/certificate/invalidate"], #script-status.error').first().waitFor({ timeout: 30_000 });
-    assert.equal(await page.locator('#script-status.error').count(), 0, await page.locator('#script-status').innerText().catch(() => ''));
-    assert.match(await page.locator('#certificate').innerText(), /[0-9a-f]{8,}/, 'the account page shows the certificate serial');
+    await getCertificate(browser, page, origin('bank-a'), 2); // Bank A may use the card; a new key replaces the card's
   });
 
   it('automatic login at Bank A on the next visit: no click, the tab lands logged in, the activity says automatic', async () => {
@@ -118,24 +59,18 @@ describe('Chromium against the participating services: enroll, automatic login, 
   });
 
   /** Card → the service asks for its own password once → "Yes, use it here". */
-  async function qualify(serviceId: string): Promise<Page> {
-    const page = await openServicePage(browser.context, `${origin(serviceId)}/login`);
-    await page.locator('[data-kyotsu-login]').click();
-    await allow(browser); // this service may use the card
-    await page.locator('meta[name="kyotsu-session"][content="pending"]').waitFor({ state: 'attached', timeout: 20_000 });
-    await passwordLogin(page, 'hanako', serviceId);
-    await page.locator('#qualify-yes').click();
-    await loggedIn(page);
+  async function qualifyAt(serviceId: string) {
+    const page = await qualify(browser, origin(serviceId), serviceId);
     assert.match(await page.locator('.flash').innerText(), /now works at/);
     return page;
   }
 
   it('qualify at Bank B: card, then the Bank B password once, then confirm', async () => {
-    await (await qualify('bank-b')).close();
+    await (await qualifyAt('bank-b')).close();
   });
 
   it('one-click login at Card Co. after qualifying there', async () => {
-    const page = await qualify('card-co');
+    const page = await qualifyAt('card-co');
     await setAutoLogin(browser, false);
     await logOut(page);
     assert.equal(await page.locator(ACTIVE).count(), 0, 'with automatic login off the visitor stays logged out');
