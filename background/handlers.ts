@@ -19,7 +19,7 @@ import { type PinPrompts } from './pin-prompt.js';
 import { type Handlers } from './router.js';
 import { type ClassifiedSender } from './sender.js';
 import { type SettingsStore } from './settings.js';
-import { gatherStatements, type StatementGatherDeps } from './statement-gather.js';
+import { type StatementGatherings } from './statement-gather.js';
 
 /** Everything the handlers delegate to. */
 export interface HandlerServices extends PageCallerDeps {
@@ -34,7 +34,7 @@ export interface HandlerServices extends PageCallerDeps {
   readonly nativeHostStatus: () => Promise<NativeHostStatus>;
   readonly extensionVersion: string;
   /** The statement page's gathering (issue 8) and how a region's result reaches the portal tab. */
-  readonly statements: StatementGatherDeps;
+  readonly statements: StatementGatherings;
   readonly sendStatementRegion: (tabId: number, gatherId: string, result: StatementRegionResult) => void;
 }
 
@@ -114,7 +114,7 @@ export function createHandlers(s: HandlerServices): Handlers {
         throw new ExtensionError(ExtensionErrorCode.NOT_A_PROVIDER, 'Only an approved kyotsu portal may gather statements');
       }
       return withPageCaller(s, sender, async (caller) => ({
-        regions: await gatherStatements(s.statements, caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result)),
+        regions: await s.statements.run(caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result)),
       }));
     },
     loginVerdict: async (request, sender) => {

@@ -35,6 +35,7 @@ import { SettingsStore } from './settings.js';
 import { createSoftwareCardSource } from './software-card-source.js';
 import { TabOperations } from './tab-operations.js';
 import { installTestHooks, simulatedUsb } from './test-hooks.js';
+import { StatementGatherings } from './statement-gather.js';
 import { installStatementTestHooks } from './statement-test-hooks.js';
 import { createWebLocksReaderLock } from './web-locks-reader-lock.js';
 import { createWebUsbCardSource, grantedUsbDevices } from './webusb-card-source.js';
@@ -129,7 +130,7 @@ const route = createRouter(
     notify,
     extensionVersion: version,
     // The service worker's fetch carries and keeps each service's cookies (host permissions; see background/statement-http.ts).
-    statements: { providers, consents, http: (url, init) => fetch(url, init), login: statementLogin },
+    statements: new StatementGatherings({ providers, consents, http: (url, init) => fetch(url, init), login: statementLogin }),
     sendStatementRegion,
   }),
 );

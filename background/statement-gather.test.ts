@@ -10,7 +10,7 @@ import { type DiscoveryDocument } from '../src/protocol/discovery.js';
 import { type Caller } from './card-job.js';
 import { type ServiceLogin } from './op-batch-authenticate.js';
 import { type ProviderRecord } from './providers.js';
-import { gatherStatements, listNames, type StatementGatherDeps } from './statement-gather.js';
+import { gatherStatements, listNames, type StatementGatherDeps, StatementGatherings } from './statement-gather.js';
 
 const NONCE = (n: number) => Buffer.from(new Uint8Array(32).fill(n)).toString('base64');
 
@@ -99,7 +99,7 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
   const caller: Caller = { signal: new AbortController().signal, origin: 'https://portal.example', serviceName: 'Portal', automatic: false, notify: () => undefined };
   const regions = (list: FakeService[] = services): StatementRegionRef[] => list.map((s) => ({ serviceId: s.id, origin: s.origin, statementUrl: `${s.origin}/api/statement` }));
   const gather = (list?: StatementRegionRef[]) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r));
-  return { gather, regions, contacted, logins, consents, emitted };
+  return { gather, regions, contacted, logins, consents, emitted, deps, caller };
 }
 
 const states = (results: readonly StatementRegionResult[]) => Object.fromEntries(results.map((r) => [r.serviceId, r.state]));
@@ -189,6 +189,14 @@ describe('gatherStatements', () => {
     assert.deepEqual(w.consents, ['https://bank-b.example']);
     assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-b': 'failed' });
     assert.deepEqual(w.logins[0]!.map((l) => l.origin), ['https://bank-a.example']);
+  });
+
+  it('two pages gathering at once take turns: the second finds the sessions the first started and signs nothing', async () => {
+    const w = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B')]);
+    const gatherings = new StatementGatherings(w.deps);
+    const [first, second] = await Promise.all([gatherings.run(w.caller, w.regions(), () => undefined), gatherings.run(w.caller, w.regions(), () => undefined)]);
+    assert.deepEqual([states(first), states(second)], [{ 'bank-a': 'ok', 'bank-b': 'ok' }, { 'bank-a': 'ok', 'bank-b': 'ok' }]);
+    assert.equal(w.logins.length, 1, 'one card login for both pages');
   });
 
   it('names the services of one signature in a sentence', () => {

@@ -168,3 +168,24 @@ export function listNames(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? '';
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
 }
+
+/**
+ * Runs gatherings one at a time. Two portal tabs gathering at once would each ask a service for a challenge
+ * in the SAME browser session there, and the second challenge replaces the first (a nonce per session), so
+ * one login would fail; one after the other, the second finds the sessions the first started and signs nothing.
+ */
+export class StatementGatherings {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: StatementGatherDeps) {}
+
+  /** `gatherStatements` after every gathering started before it has ended. */
+  run(caller: Caller, regions: readonly StatementRegionRef[], emit: (result: StatementRegionResult) => void): Promise<StatementRegionResult[]> {
+    const next = this.tail.then(() => {
+      caller.signal.throwIfAborted();
+      return gatherStatements(this.deps, caller, regions, emit);
+    });
+    this.tail = next.catch(() => undefined); // a failed gathering does not block the next
+    return next;
+  }
+}
