@@ -19,6 +19,18 @@ export const CaErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** 404: the service named in the path or query is not registered. */
   UNKNOWN_SERVICE: 'UNKNOWN_SERVICE',
+  /**
+   * 400: a qualify request without `holderProof` (`details.field` = `holderProof`): a service may add itself
+   * to a certificate's list only with proof that the holder logged in there with the card.
+   */
+  HOLDER_PROOF_REQUIRED: 'HOLDER_PROOF_REQUIRED',
+  /**
+   * 403: the `holderProof` does not prove the holder's presence at this service: the token is malformed, is
+   * for another certificate than the serial's, was signed for an origin the service is not registered with,
+   * or its signature does not verify. `details.reason` is the verifier's code (src/protocol/errors.ts), or
+   * `CERTIFICATE_MISMATCH`. Nothing is written.
+   */
+  HOLDER_PROOF_INVALID: 'HOLDER_PROOF_INVALID',
   /** 409: the certificate is invalidated; it can no longer be qualified. */
   CERTIFICATE_INVALIDATED: 'CERTIFICATE_INVALIDATED',
   /** 409: a service with this id is already registered. */
@@ -70,6 +82,26 @@ export interface IssueResponse {
   readonly certificate: string;
   /** Base64 DER of the issuer chain, leaf's issuer first (here: the CA certificate). */
   readonly chain: readonly string[];
+}
+
+/**
+ * Proof that the certificate's holder logged in at the qualifying service with the card: the login token
+ * the card signed for the service (its exact JSON text, `web-eid:1.0` or `kyotsu-batch:1`) and the
+ * challenge nonce the service issued for it (already consumed there). The CA verifies that the token's
+ * certificate is the serial's certificate byte for byte and that the signature verifies over one of the
+ * service's registered origins and this nonce. It cannot tell whether the nonce was fresh: the proof
+ * shows that the holder signed a login for this service's origin with this card, at some time.
+ */
+export interface HolderProof {
+  /** The login token's JSON text, exactly as the service received it (≤ 10 KB). */
+  readonly token: string;
+  /** The challenge nonce the token answers (44 characters of base64). */
+  readonly nonce: string;
+}
+
+/** `PUT /api/v1/certificates/:serial/services/:serviceId` body. */
+export interface QualifyRequest {
+  readonly holderProof: HolderProof;
 }
 
 /** `PUT`/`DELETE /api/v1/certificates/:serial/services/:serviceId` 200 response. */

@@ -3,7 +3,7 @@
  * authorisation rules, plus the CRL and OCSP answers. HTTP and the CLI both call this; it never sees a
  * request object, only an authenticated {@link Caller}.
  */
-import { CaErrorCode, CheckNgReason, type CheckResponse, type Holder, type ServiceParticipation, type ServiceSummary } from '../../src/ca-api.js';
+import { CaErrorCode, CheckNgReason, type CheckResponse, type Holder, type HolderProof, type ServiceParticipation, type ServiceSummary } from '../../src/ca-api.js';
 import { toHex } from '../../src/bytes.js';
 import { KyotsuError } from '../../src/errors.js';
 import { verifyCsr } from '../../src/pki/csr.js';
@@ -12,6 +12,7 @@ import type { RevocationReason } from '../../src/pki/revocation-reason.js';
 import { normalizeSerialHex, randomSerial } from '../../src/pki/serial.js';
 import { actorOf, type Caller } from './caller.js';
 import { CrlPublisher } from './crl-publisher.js';
+import { parseHolderProof, verifyHolderProof } from './holder-proof.js';
 import type { CaKeys } from './keys/key-store.js';
 import { OcspResponder } from './ocsp-responder.js';
 import type { CaStore, CertificateRecord } from './store/types.js';
@@ -148,9 +149,21 @@ export class CertificateAuthority {
     return { serial: record.serial, certificateDer, record };
   }
 
-  /** qualify: adds the service to the certificate's list (idempotent). */
-  async qualify(caller: Caller, serial: string, serviceId: string): Promise<{ changed: boolean; services: readonly string[] }> {
+  /**
+   * qualify: adds the service to the certificate's list (idempotent), only with `proof` that the holder
+   * logged in at that service with the card (holder-proof.ts): a serial is public, and a listed service may
+   * invalidate the certificate. Missing proof is `HOLDER_PROOF_REQUIRED`, a proof that does not hold
+   * `HOLDER_PROOF_INVALID`; both before anything is written. Asked again with a valid proof, it answers
+   * `changed: false`.
+   */
+  async qualify(caller: Caller, serial: string, serviceId: string, proof: HolderProof | undefined): Promise<{ changed: boolean; services: readonly string[] }> {
     await this.authorizeFor(caller, serviceId);
+    const holderProof = parseHolderProof(proof);
+    const [record, service] = await Promise.all([this.store.getCertificate(serial), this.store.getService(serviceId)]);
+    if (!record) throw notFound(serial);
+    if (!service) throw new KyotsuError(CaErrorCode.UNKNOWN_SERVICE, `no service '${serviceId}' is registered`);
+    await verifyHolderProof(holderProof, { certificateDer: record.der, origins: service.origins, caCertificateDer: this.keys.caCertificateDer, now: this.clock() });
+    // The store re-reads the certificate under its lock: an invalidation in between still wins (409).
     const outcome = await this.store.qualify(serial, serviceId, actorOf(caller), this.clock());
     if (outcome.kind === 'not-found') throw notFound(serial);
     if (outcome.kind === 'invalidated') throw new KyotsuError(CaErrorCode.CERTIFICATE_INVALIDATED, `certificate ${serial} is invalidated`);

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServiceRegistration } from './service-registry.js';
 import { BACKENDS, issueVia, startTestCa } from './testing/fixture.js';
+import { loginProof } from './testing/holder.js';
 
 const SERVICES = Array.from({ length: 100 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
 
@@ -35,17 +36,20 @@ for (const backend of BACKENDS) {
       ];
       const test = await startTestCa(backend, { services: registrations, webhooks: false });
       try {
-        const { serial } = await issueVia(test, 'issuer');
+        const holder = await issueVia(test, 'issuer');
+        const { serial } = holder;
         const path = (id: string): string => `/api/v1/certificates/${serial}/services/${id}`;
         const leaving = SERVICES.slice(0, 50);
         const joining = SERVICES.slice(50);
-        for (const id of leaving) assert.equal((await test.api(id, 'PUT', path(id))).status, 200);
+        for (const id of leaving) assert.equal((await test.qualify(id, holder)).status, 200);
+        // Each joining service holds the holder's login there (signed before the race, as a card would have).
+        const proofs = new Map(await Promise.all(joining.map(async (id) => [id, { holderProof: await loginProof(holder, `https://${id}.example`) }] as const)));
         const auditStart = (await test.store.listAudit({ serial })).length;
 
         // Each leaving service prohibits itself twice, each joining one qualifies itself twice: 200 calls at once.
         const calls = shuffled([...leaving.flatMap((id) => [['DELETE', id], ['DELETE', id]]), ...joining.flatMap((id) => [['PUT', id], ['PUT', id]])], 4242);
         assert.equal(calls.length, 200);
-        const responses = await Promise.all(calls.map(([method, id]) => test.api(id!, method!, path(id!))));
+        const responses = await Promise.all(calls.map(([method, id]) => test.api(id!, method!, path(id!), method === 'PUT' ? proofs.get(id!) : undefined)));
 
         assert.deepEqual(responses.map((response) => response.status), new Array<number>(200).fill(200));
         const changedPerService = new Map<string, number>();

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromBase64, toBase64, toHex } from '../../src/bytes.js';
 import { parseCertificate } from '../../src/pki/certificate.js';
-import { buildCsr, generateEcKeyPair } from '../../src/pki/csr-builder.js';
 import { initKeyStore } from './keys/key-store.js';
 import { registerService, type ServiceCredentials } from './service-registry.js';
 import { openStore } from './store/open-store.js';
 import { startCaProcess, type CaProcess } from './testing/ca-process-handle.js';
 import { BACKENDS, createTestStore, HOLDER } from './testing/fixture.js';
+import { issuedHolder, loginProof, newHolder } from './testing/holder.js';
 
 const PASSPHRASE = 'crash test passphrase';
 
@@ -42,7 +42,7 @@ for (const backend of BACKENDS) {
         }
         await setupStore.close();
         const env = { KYOTSU_CA_DIR: join(dir, 'keys'), KYOTSU_CA_PASSPHRASE: PASSPHRASE, KYOTSU_CA_STORE: storeUrl };
-        const csrs = await Promise.all(Array.from({ length: 200 }, async () => toBase64(await buildCsr({ keyPair: await generateEcKeyPair() }))));
+        const holders = await Promise.all(Array.from({ length: 200 }, () => newHolder()));
 
         const first = await startCaProcess(env);
         children.push(first);
@@ -60,14 +60,15 @@ for (const backend of BACKENDS) {
           }
         };
         const worker = async (): Promise<void> => {
-          while (!killed && next < csrs.length) {
-            const csr = csrs[next++]!;
+          while (!killed && next < holders.length) {
+            const holder = holders[next++]!;
             try {
-              const issue = await tracked(call(`${first.url}/api/v1/certificates`, credentials['bank-a']!.apiToken, 'POST', { csr, holder: HOLDER }));
+              const issue = await tracked(call(`${first.url}/api/v1/certificates`, credentials['bank-a']!.apiToken, 'POST', { csr: holder.csr, holder: HOLDER }));
               if (issue.status !== 201) throw new Error(`issue answered ${issue.status}: ${JSON.stringify(issue.body)}`);
               const { serial, certificate } = issue.body as { serial: string; certificate: string };
               issued.set(serial, certificate);
-              const qualify = await tracked(call(`${first.url}/api/v1/certificates/${serial}/services/bank-b`, credentials['bank-b']!.apiToken, 'PUT'));
+              const holderProof = await loginProof(issuedHolder(holder, { serial, certificate }), 'https://bank-b.example');
+              const qualify = await tracked(call(`${first.url}/api/v1/certificates/${serial}/services/bank-b`, credentials['bank-b']!.apiToken, 'PUT', { holderProof }));
               if (qualify.status !== 200) throw new Error(`qualify answered ${qualify.status}`);
               qualified.add(serial);
             } catch (error) {
@@ -125,7 +126,7 @@ for (const backend of BACKENDS) {
             const check = await call(`${second.url}/api/v1/check?serial=${serial}&service=bank-b`, credentials['bank-b']!.apiToken, 'GET');
             assert.deepEqual(check.body, { result: 'OK' });
           }
-          const fresh = await call(`${second.url}/api/v1/certificates`, credentials['bank-a']!.apiToken, 'POST', { csr: csrs[csrs.length - 1], holder: HOLDER });
+          const fresh = await call(`${second.url}/api/v1/certificates`, credentials['bank-a']!.apiToken, 'POST', { csr: holders[holders.length - 1]!.csr, holder: HOLDER });
           assert.equal(fresh.status, 201, second.stderr());
           assert.ok(parseCertificate(fromBase64((fresh.body as { certificate: string }).certificate)));
         } finally {

@@ -15,6 +15,7 @@ import { PkiError, PkiErrorCode } from '../../../src/pki/errors.js';
 import { isRevocationReason } from '../../../src/pki/revocation-reason.js';
 import { CertificateAuthority } from '../authority.js';
 import { parseHolder } from '../holder.js';
+import { parseHolderProof } from '../holder-proof.js';
 import { bearerAuth, callerOf } from './auth.js';
 
 function invalid(field: string, message: string): KyotsuError {
@@ -71,7 +72,11 @@ export function registerApiRoutes(app: FastifyInstance, authority: CertificateAu
   // qualify
   app.put<{ Params: ServiceParams }>('/certificates/:serial/services/:serviceId', async (request): Promise<QualifyResponse> => {
     const serial = CertificateAuthority.serial(request.params.serial);
-    const { changed } = await authority.qualify(callerOf(request), serial, request.params.serviceId);
+    // No body at all is allowed here so that the authority answers HOLDER_PROOF_REQUIRED, which says what is missing.
+    const body = objectBody(request, true);
+    onlyFields(body, ['holderProof']);
+    const proof = body.holderProof === undefined ? undefined : parseHolderProof(body.holderProof);
+    const { changed } = await authority.qualify(callerOf(request), serial, request.params.serviceId, proof);
     return { serial, serviceId: request.params.serviceId, qualified: true, changed };
   });
 

@@ -5,6 +5,7 @@ import { fromBase64, toBase64 } from '../../../src/bytes.js';
 import { parseCertificate } from '../../../src/pki/certificate.js';
 import { commonNameOf } from '../../../src/pki/name.js';
 import { BACKENDS, HOLDER, issueVia, newCsr, startTestCa, type TestCa } from '../testing/fixture.js';
+import { loginProof } from '../testing/holder.js';
 
 const DAY = 86_400_000;
 
@@ -40,16 +41,18 @@ for (const backend of BACKENDS) {
       assert.deepEqual(check.body, { result: 'OK' });
     });
 
-    it('qualify: a service adds itself (idempotent) and only itself', async () => {
-      const { serial } = await issueVia(test, 'bank-a');
+    it('qualify: a service adds itself with the holder’s login there (idempotent) and only itself', async () => {
+      const holder = await issueVia(test, 'bank-a');
+      const { serial } = holder;
       const path = `/api/v1/certificates/${serial}/services`;
       assert.deepEqual((await test.api('bank-b', 'GET', `/api/v1/check?serial=${serial}&service=bank-b`)).body, { result: 'NG', reason: 'NOT_QUALIFIED' });
-      const first = await test.api('bank-b', 'PUT', `${path}/bank-b`);
+      const body = { holderProof: await loginProof(holder, 'https://bank-b.example') };
+      const first = await test.api('bank-b', 'PUT', `${path}/bank-b`, body);
       assert.equal(first.status, 200);
       assert.deepEqual(first.body, { serial, serviceId: 'bank-b', qualified: true, changed: true });
-      const again = await test.api('bank-b', 'PUT', `${path}/bank-b`);
+      const again = await test.api('bank-b', 'PUT', `${path}/bank-b`, body);
       assert.deepEqual(again.body, { serial, serviceId: 'bank-b', qualified: true, changed: false });
-      const forOther = await test.api('bank-b', 'PUT', `${path}/portal`);
+      const forOther = await test.api('bank-b', 'PUT', `${path}/portal`, { holderProof: await loginProof(holder, 'https://portal.example') });
       assert.equal(forOther.status, 403);
       assert.equal((forOther.body as { error: { code: string } }).error.code, 'FORBIDDEN');
       assert.deepEqual(await test.store.listAvailableServices(serial), ['bank-a', 'bank-b']);
@@ -57,9 +60,10 @@ for (const backend of BACKENDS) {
     });
 
     it('prohibit: a service removes itself (idempotent) and only itself; then its check is NG', async () => {
-      const { serial } = await issueVia(test, 'bank-a');
+      const holder = await issueVia(test, 'bank-a');
+      const { serial } = holder;
       const path = `/api/v1/certificates/${serial}/services`;
-      await test.api('bank-b', 'PUT', `${path}/bank-b`);
+      assert.equal((await test.qualify('bank-b', holder)).status, 200);
       const removeOther = await test.api('bank-b', 'DELETE', `${path}/bank-a`);
       assert.equal(removeOther.status, 403);
       assert.deepEqual(await test.store.listAvailableServices(serial), ['bank-a', 'bank-b']);
@@ -95,8 +99,9 @@ for (const backend of BACKENDS) {
     });
 
     it('list: only portals may list a certificate’s services', async () => {
-      const { serial } = await issueVia(test, 'bank-a');
-      await test.api('bank-b', 'PUT', `/api/v1/certificates/${serial}/services/bank-b`);
+      const holder = await issueVia(test, 'bank-a');
+      const { serial } = holder;
+      assert.equal((await test.qualify('bank-b', holder)).status, 200);
       const listed = await test.api('portal', 'GET', `/api/v1/certificates/${serial}/services`);
       assert.equal(listed.status, 200);
       assert.deepEqual(listed.body, {
@@ -112,7 +117,8 @@ for (const backend of BACKENDS) {
     });
 
     it('participation: a portal sees every registered service with qualified per certificate; nobody else may', async () => {
-      const { serial } = await issueVia(test, 'bank-a');
+      const holder = await issueVia(test, 'bank-a');
+      const { serial } = holder;
       const path = `/api/v1/certificates/${serial}/participation`;
       const before = await test.api('portal', 'GET', path);
       assert.equal(before.status, 200);
@@ -125,7 +131,7 @@ for (const backend of BACKENDS) {
           { id: 'portal', displayName: 'Membership Portal', origins: ['https://portal.example'], portal: true, qualified: false },
         ],
       });
-      await test.api('bank-b', 'PUT', `/api/v1/certificates/${serial}/services/bank-b`);
+      assert.equal((await test.qualify('bank-b', holder)).status, 200);
       await test.api('bank-a', 'DELETE', `/api/v1/certificates/${serial}/services/bank-a`);
       const after = (await test.api('portal', 'GET', path)).body as { services: { id: string; qualified: boolean }[] };
       assert.deepEqual(after.services.map((s) => [s.id, s.qualified]), [['bank-a', false], ['bank-b', true], ['portal', false]]);
@@ -142,7 +148,8 @@ for (const backend of BACKENDS) {
     });
 
     it('invalidate: only a listed service may; afterwards checks are NG, qualify is 409, repeats change nothing', async () => {
-      const { serial } = await issueVia(test, 'bank-a');
+      const holder = await issueVia(test, 'bank-a');
+      const { serial } = holder;
       const path = `/api/v1/certificates/${serial}`;
       const stranger = await test.api('bank-b', 'POST', `${path}/invalidate`, { reason: 'keyCompromise' });
       assert.equal(stranger.status, 403);
@@ -154,7 +161,7 @@ for (const backend of BACKENDS) {
       const body = done.body as { serial: string; invalidatedAt: string; reason: string; changed: boolean };
       assert.deepEqual([body.serial, body.reason, body.changed], [serial, 'keyCompromise', true]);
       assert.deepEqual((await test.api('bank-a', 'GET', `/api/v1/check?serial=${serial}&service=bank-a`)).body, { result: 'NG', reason: 'INVALIDATED' });
-      const requalify = await test.api('bank-b', 'PUT', `${path}/services/bank-b`);
+      const requalify = await test.qualify('bank-b', holder);
       assert.equal(requalify.status, 409);
       assert.equal((requalify.body as { error: { code: string } }).error.code, 'CERTIFICATE_INVALIDATED');
       const repeat = await test.api('bank-a', 'POST', `${path}/invalidate`);
@@ -164,12 +171,13 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses unknown callers with 401 on every API route and writes nothing', async () => {
-      const { serial } = await issueVia(test, 'bank-a');
+      const holder = await issueVia(test, 'bank-a');
+      const { serial } = holder;
       const real = test.credentials['bank-a']!.apiToken;
       const forged = real.slice(0, -1) + (real.endsWith('A') ? 'B' : 'A');
       const routes: [string, string, unknown?][] = [
         ['POST', '/api/v1/certificates', { csr: await newCsr(), holder: HOLDER }],
-        ['PUT', `/api/v1/certificates/${serial}/services/bank-b`],
+        ['PUT', `/api/v1/certificates/${serial}/services/bank-b`, { holderProof: await loginProof(holder, 'https://bank-b.example') }],
         ['DELETE', `/api/v1/certificates/${serial}/services/bank-a`],
         ['POST', `/api/v1/certificates/${serial}/invalidate`, {}],
         ['GET', `/api/v1/check?serial=${serial}&service=bank-a`],

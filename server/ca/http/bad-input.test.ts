@@ -6,6 +6,7 @@ import * as pkijs from 'pkijs';
 import { fromBase64, toBase64 } from '../../../src/bytes.js';
 import { buildCsr, generateEcKeyPair } from '../../../src/pki/csr-builder.js';
 import { BACKENDS, HOLDER, issueVia, newCsr, startTestCa, type TestCa } from '../testing/fixture.js';
+import { type IssuedTestHolder, loginProof } from '../testing/holder.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -15,6 +16,7 @@ for (const backend of BACKENDS) {
   describe(`CA API bad input (${backend})`, () => {
     let test: TestCa;
     let serial: string;
+    let holder: IssuedTestHolder;
     let snapshot: { audit: number; certificates: { valid: number; invalidated: number }; outbox: number };
 
     async function takeSnapshot(): Promise<typeof snapshot> {
@@ -37,7 +39,8 @@ for (const backend of BACKENDS) {
 
     before(async () => {
       test = await startTestCa(backend, { services: [{ id: 'bank-a', displayName: 'Bank A', origins: ['https://bank-a.example'], webhookUrl: 'http://127.0.0.1:9/hook' }], webhooks: false });
-      ({ serial } = await issueVia(test, 'bank-a'));
+      holder = await issueVia(test, 'bank-a');
+      ({ serial } = holder);
       snapshot = await takeSnapshot();
     });
     after(async () => {
@@ -89,7 +92,8 @@ for (const backend of BACKENDS) {
 
     it('unknown serial → 404 NOT_FOUND; malformed serial → 400 INVALID_REQUEST', async () => {
       const unknown = '7f'.repeat(16);
-      await expectError(test.api('bank-a', 'PUT', `/api/v1/certificates/${unknown}/services/bank-a`), 404, 'NOT_FOUND');
+      const holderProof = await loginProof(holder, 'https://bank-a.example');
+      await expectError(test.api('bank-a', 'PUT', `/api/v1/certificates/${unknown}/services/bank-a`, { holderProof }), 404, 'NOT_FOUND');
       await expectError(test.api('bank-a', 'DELETE', `/api/v1/certificates/${unknown}/services/bank-a`), 404, 'NOT_FOUND');
       await expectError(test.api('bank-a', 'POST', `/api/v1/certificates/${unknown}/invalidate`, {}), 404, 'NOT_FOUND');
       await expectError(test.api('bank-a', 'PUT', `/api/v1/certificates/not-hex/services/bank-a`), 400, 'INVALID_REQUEST');

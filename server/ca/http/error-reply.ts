@@ -14,6 +14,8 @@ const STATUS: Readonly<Record<string, number>> = {
   [CaErrorCode.NOT_FOUND]: 404,
   [CaErrorCode.UNKNOWN_SERVICE]: 404,
   [CaErrorCode.METHOD_NOT_ALLOWED]: 405,
+  [CaErrorCode.HOLDER_PROOF_REQUIRED]: 400,
+  [CaErrorCode.HOLDER_PROOF_INVALID]: 403,
   [CaErrorCode.CERTIFICATE_INVALIDATED]: 409,
   [CaErrorCode.SERVICE_EXISTS]: 409,
   [CaErrorCode.INVALID_REQUEST]: 400,

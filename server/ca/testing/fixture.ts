@@ -12,6 +12,7 @@ import type { ServiceCredentials, ServiceRegistration } from '../service-registr
 import { startCa, type RunningCa, type StartCaOptions } from '../start.js';
 import { openStore } from '../store/open-store.js';
 import type { CaStore } from '../store/types.js';
+import { type IssuedTestHolder, issuedHolder, loginProof, newHolder } from './holder.js';
 import { createTestDatabase } from './postgres.js';
 
 /** The two store backends every CA behaviour is tested on. */
@@ -44,6 +45,10 @@ export interface TestCa {
   readonly credentials: Readonly<Record<string, ServiceCredentials>>;
   /** Calls the API as `serviceId` (or with a raw token). */
   api(as: string | { token: string | null }, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  /** The real qualify call: `serviceId` adds itself with a fresh login the holder signed for its first origin. */
+  qualify(serviceId: string, holder: IssuedTestHolder): Promise<ApiResponse>;
+  /** The registered origins of each service. */
+  readonly origins: Readonly<Record<string, readonly string[]>>;
   close(): Promise<void>;
 }
 
@@ -69,11 +74,20 @@ export async function startTestCa(
   const { store, dispose } = await createTestStore(backend);
   const ca = await startCa({ ...options, store, keys: await testKeys() });
   const credentials: Record<string, ServiceCredentials> = {};
-  for (const service of options.services ?? DEFAULT_SERVICES) credentials[service.id] = await ca.registerService(service);
-  return {
+  const origins: Record<string, readonly string[]> = {};
+  for (const service of options.services ?? DEFAULT_SERVICES) {
+    credentials[service.id] = await ca.registerService(service);
+    origins[service.id] = service.origins;
+  }
+  const test: TestCa = {
     ca,
     store,
     credentials,
+    origins,
+    async qualify(serviceId, holder) {
+      const holderProof = await loginProof(holder, origins[serviceId]![0]!);
+      return test.api(serviceId, 'PUT', `/api/v1/certificates/${holder.serial}/services/${serviceId}`, { holderProof });
+    },
     async api(as, method, path, body, headers = {}) {
       const token = typeof as === 'string' ? credentials[as]!.apiToken : as.token;
       const response = await fetch(`${ca.url}${path}`, {
@@ -100,6 +114,7 @@ export async function startTestCa(
       await dispose();
     },
   };
+  return test;
 }
 
 /** Base64 DER of a fresh CSR for a software key (P-256 unless given). */
@@ -110,9 +125,14 @@ export async function newCsr(curve: 'P-256' | 'P-384' = 'P-256'): Promise<string
 /** A holder for issue requests. */
 export const HOLDER = { name: 'Hanako Yamada', address: '1-1 Chiyoda, Chiyoda-ku, Tokyo', email: 'hanako@example.jp' } as const;
 
-/** Issues a certificate through the API as `serviceId`; returns its serial and base64 DER. */
-export async function issueVia(test: TestCa, serviceId: string): Promise<{ serial: string; certificate: string }> {
-  const response = await test.api(serviceId, 'POST', '/api/v1/certificates', { csr: await newCsr(), holder: HOLDER });
+/**
+ * Issues a certificate for a fresh software holder through the API as `serviceId`; returns its serial and
+ * base64 DER, and the holder (key and certificate) to sign qualify proofs with.
+ */
+export async function issueVia(test: TestCa, serviceId: string): Promise<IssuedTestHolder & { certificate: string }> {
+  const holder = await newHolder();
+  const response = await test.api(serviceId, 'POST', '/api/v1/certificates', { csr: holder.csr, holder: HOLDER });
   if (response.status !== 201) throw new Error(`issue failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body as { serial: string; certificate: string };
+  const issued = response.body as { serial: string; certificate: string };
+  return { ...issuedHolder(holder, issued), certificate: issued.certificate };
 }

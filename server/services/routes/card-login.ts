@@ -104,7 +104,8 @@ export function cardLoginRoutes(ctx: ServiceContext, trustAnchors: () => readonl
     if (!user || !qualifiedAtCa) {
       // A proven holder this service does not know yet: one login its own way, then an explicit confirmation.
       const current = ctx.sessions.ensure(request, reply);
-      const data = { ...current.data, pendingSerial: serial, pendingName: holderName, pendingAt: String(Date.now()) };
+      // The token and its (consumed) nonce stay with the serial: the CA qualifies only with this proof.
+      const data = { ...current.data, pendingSerial: serial, pendingName: holderName, pendingAt: String(Date.now()), pendingToken: new TextDecoder().decode(token), pendingNonce: nonce ?? '' };
       ctx.sessions.replace(reply, request, ctx.sessions.store.setData(current, data));
       return { status: 'qualify-required', redirect: '/login' };
     }

@@ -36,7 +36,8 @@ export function qualifyRoutes(ctx: ServiceContext): void {
     if (request.body?.decision !== 'yes') return reply.redirect('/', 303);
     const holder = ctx.users.bySerial(pending.serial);
     if (holder && holder.id !== user.id) throw new HttpError(409, 'CERTIFICATE_BELONGS_TO_ANOTHER_USER', 'This common certificate is already registered to another user here.');
-    await requireCa(ctx).qualify(pending.serial);
+    // The CA lists this service only with the card's login here as proof of the holder's presence.
+    await requireCa(ctx).qualify(pending.serial, pending.proof);
     ctx.users.setSerial(user.id, pending.serial);
     setFlash(ctx, request, reply, 'info', `Your common certificate now works at ${ctx.config.theme.displayName}. Next time, just use your card.`);
     return reply.redirect('/', 303);

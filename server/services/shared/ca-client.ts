@@ -7,9 +7,11 @@ import {
   type CaErrorBody,
   type CheckResponse,
   type Holder,
+  type HolderProof,
   type InvalidateResponse,
   type IssueResponse,
   type ParticipationResponse,
+  type QualifyRequest,
   type QualifyResponse,
   type ServiceListResponse,
 } from '../../../src/ca-api.js';
@@ -51,9 +53,13 @@ export class CaClient {
     return this.call('POST', '/certificates', { csr: csrBase64, holder });
   }
 
-  /** Adds this service to the certificate's list. */
-  qualify(serial: string): Promise<QualifyResponse> {
-    return this.call('PUT', `/certificates/${encodeURIComponent(serial)}/services/${encodeURIComponent(this.access.serviceId)}`);
+  /**
+   * Adds this service to the certificate's list. `holderProof` is the login token the holder's card signed
+   * here and its nonce: the CA refuses qualify without it (HOLDER_PROOF_REQUIRED / HOLDER_PROOF_INVALID).
+   */
+  qualify(serial: string, holderProof: HolderProof): Promise<QualifyResponse> {
+    const body: QualifyRequest = { holderProof };
+    return this.call('PUT', `/certificates/${encodeURIComponent(serial)}/services/${encodeURIComponent(this.access.serviceId)}`, body);
   }
 
   /** Removes this service from the certificate's list. */
