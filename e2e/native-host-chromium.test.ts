@@ -6,8 +6,8 @@
  * build carries the manifest `key`) → pcscd → vpcd → the software PIV card served into the reader as a vpcd
  * client. One holder, in order: the first certificate at Bank A (CSR made on the card, certificate written
  * back to it), automatic login after logging out, the card pulled out mid-login (a clear error in the page,
- * the next login works once it is back), and pcscd restarted under the host (the next login just works,
- * served by the same host process).
+ * the next login works once it is back), pcscd restarted under the host (the next login just works,
+ * served by the same host process), and the host let go as soon as the holder chooses another card source.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { CHROME_EXTENSION_ID } from '../src/extension-ids.js';
 import { startWorld, type World } from '../server/services/world.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
-import { openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
+import { openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
 import { allow, CARD_PIN, chooseNativeHost, enterPin, loggedIn, logOut, passwordLogin, SESSION_ACTIVE, setPinCacheMinutes } from './support/native-bank-chromium.js';
 import { loginsWithoutOverlap, NATIVE_READER_NAME, type NativeRig, startNativeRig } from './support/native-rig.js';
 
@@ -27,6 +27,11 @@ const INS = { GENERATE: 0x47, PUT_DATA: 0xdb, GENERAL_AUTHENTICATE: 0x87 } as co
 /** Host processes started so far, by their log's first line. */
 function hostStarts(log: string): number {
   return log.split('\n').filter((line) => line.includes(`info: started for chrome-extension://${CHROME_EXTENSION_ID}/`)).length;
+}
+
+/** Host processes stopped so far. */
+function hostStops(log: string): number {
+  return log.split('\n').filter((line) => /kyotsu-host\[\d+\] info: stopped$/.test(line)).length;
 }
 
 describe('Chromium through the native host → pcscd → vpcd → the software card, at the real Bank A', () => {
@@ -126,5 +131,20 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
     const log = await native.hostLog();
     assert.equal(hostStarts(log), startsBefore, `no host was started again: the running one reconnected to pcscd\n${log.slice(-3000)}`);
     await page.close();
+  });
+
+  it('choosing another card source in the options page lets the host go: its process stops', async () => {
+    const options = await openOptions(browser);
+    await options.locator('input[name="cardSource"][value="software"]').check();
+    await options.locator('#source-status[data-state="ok"]').waitFor();
+    await options.close();
+    // Every host process Chromium started has stopped, the long-lived one included (it would idle on for minutes).
+    const deadline = Date.now() + 15_000;
+    let log = await native.hostLog();
+    while (hostStops(log) < hostStarts(log) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      log = await native.hostLog();
+    }
+    assert.equal(hostStops(log), hostStarts(log), `a host still runs after the switch\n${log.slice(-2000)}`);
   });
 });
