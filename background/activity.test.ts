@@ -80,6 +80,14 @@ describe('activity log: the service\'s verdict on a signature', () => {
     assert.deepEqual(verdicts, [[4, null], [3, null], [2, 'logged-in'], [1, null]]);
   });
 
+  it('tells the listener again once the verdict lands (the notification after an automatic login waits for it)', async () => {
+    const heard: ActivityEntry[] = [];
+    const log = new ActivityLog(createMemoryStore(), (e) => heard.push(e), undefined, () => 'e1');
+    await log.forTab(1).record(entry(1));
+    await log.recordVerdict(1, entry(1).origin!, { outcome: 'logged-in', code: null });
+    assert.deepEqual(heard.map((e) => e.verdict ?? null), [null, { outcome: 'logged-in', code: null }]);
+  });
+
   it('a closed tab\'s signature takes no verdict', async () => {
     const log = newLog();
     await log.forTab(5).record(entry(1));

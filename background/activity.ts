@@ -58,7 +58,7 @@ export class ActivityLog {
     return new ActivityLog(store, onRecord, cap, newId, { core: this.core, tabId });
   }
 
-  /** Appends an entry (dropping the oldest beyond the cap) and tells the listener. */
+  /** Appends an entry (dropping the oldest beyond the cap) and tells the listener (again once a verdict lands on it). */
   async record(entry: ActivityEntry): Promise<void> {
     const stored: ActivityEntry = { ...entry, id: entry.id ?? this.core.newId() };
     await this.core.update(KEY, (current) => [stored, ...asEntries(current)].slice(0, this.core.cap));
@@ -77,15 +77,17 @@ export class ActivityLog {
     const awaiting = this.core.awaiting.get(tabId);
     if (awaiting?.origin !== origin) return false;
     this.core.awaiting.delete(tabId);
-    let found = false;
+    let answered: ActivityEntry | null = null;
     await this.core.update(KEY, (current) =>
       asEntries(current).map((entry) => {
         if (entry.id !== awaiting.id) return entry;
-        found = true;
-        return { ...entry, verdict };
+        answered = { ...entry, verdict };
+        return answered;
       }),
     );
-    return found;
+    if (answered === null) return false;
+    this.core.onRecord(answered);
+    return true;
   }
 
   /** A closed tab will report no verdict. */

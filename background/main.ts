@@ -62,7 +62,10 @@ const windows = new PromptWindows({
 });
 const pins = new PinPrompts(windows, (id) => browser.runtime.getURL(`pin.html?request=${id}`), newId);
 const consents = new ConsentPrompts(windows, (id) => browser.runtime.getURL(`consent.html?request=${id}`), newId);
-const activity = new ActivityLog(store, notifyActivity);
+// The notification after an automatic login waits for the service's verdict: a signed token it refused is no login.
+const activity = new ActivityLog(store, (entry) => {
+  if (!entry.automatic || entry.verdict?.outcome === 'logged-in') notifyActivity(entry);
+});
 const providers = new ProviderRegistry(store, createDiscoveryFetcher(), clock);
 const tabs = new TabOperations(newId);
 // Automatic login: on for approved providers while the setting is on (issue 7 "Automatic login").
