@@ -1,15 +1,26 @@
 /**
  * MV3 lifetime. Chrome stops an idle extension service worker after 30 s; Firefox suspends an idle event
- * page. A login can wait far longer than that for the holder (PIN window, consent window, "insert your
- * card"), so the pages that wait hold a runtime port named `kyotsu-keepalive` to the background and post
- * on it every 20 s (options/send.ts `holdKeepAlive`; the content script does the same while a page request
- * is pending). Each message an extension port delivers resets the worker's idle timer (Chrome 110+), so
- * the worker lives exactly as long as someone waits.
+ * page (`extensions.background.idle.timeout`, 30 s). A login can wait far longer than that for the holder
+ * (PIN window, consent window, "insert your card"), so the pages that wait hold a runtime port named
+ * `kyotsu-keepalive` to the background and post on it every 20 s (options/send.ts `holdKeepAlive`; the
+ * content script does the same while a page request is pending). Each message an extension port delivers
+ * resets the worker's idle timer (Chrome 114+).
+ *
+ * What actually holds the worker, measured in Chromium 156 with no DevTools attached
+ * (e2e/mv3-lifetime-chromium.test.ts; DevTools — Playwright included — keeps any worker alive):
+ * - a login waiting at the PIN window: its content script's `runtime.sendMessage` is still awaiting the
+ *   background's answer, and that alone keeps the worker running — still alive after 330 s with the
+ *   keep-alive posts taken out of the bundle, and with the keep-alive ports taken out too;
+ * - an extension page holding an idle keep-alive port with nothing in flight: stopped after 30 s without
+ *   the posts. So the posts are what holds the background whenever a page waits without a request in
+ *   flight, and a second line for the login itself (older Chrome, Firefox's event page).
  *
  * If the worker is stopped anyway (browser update, crash), everything in memory is gone — pending
  * operations, PIN dialogs, the PIN cache — and the Web Lock it held is released by the browser. The ports
- * disconnect, so the waiting pages report `BACKGROUND_RESTARTED` at once instead of hanging, and a late
- * PIN submission to the new worker gets `PROMPT_NOT_FOUND`.
+ * disconnect and the pending requests fail, so the waiting pages report `BACKGROUND_RESTARTED` at once
+ * instead of hanging, a late PIN submission to the new worker gets `PROMPT_NOT_FOUND`, and nothing resumes
+ * by itself: the next login asks the holder for the PIN again (the test above stops a worker while it
+ * waits for the PIN and while the card signs).
  */
 import { type ExtensionIdentity } from './router.js';
 

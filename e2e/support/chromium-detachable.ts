@@ -104,7 +104,8 @@ export async function launchDetachableChromium(extensionDir = CHROME_TEST_BUILD)
         child.kill();
         await exited;
       }
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still write to the profile for a moment after the browser exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
