@@ -19,6 +19,7 @@ const BENCHES: Readonly<Record<string, Bench>> = {
   ca: () => import('./ca.js'),
   rp: () => import('./rp.js'),
   'native-host': () => import('./native-host.js'),
+  extension: () => import('./extension.js'),
   statement: () => import('./statement.js'),
 };
 
