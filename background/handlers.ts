@@ -113,8 +113,9 @@ export function createHandlers(s: HandlerServices): Handlers {
       if (sender.context !== 'content-script' || tabId === null || provider?.status !== 'approved' || provider.document.portal !== true) {
         throw new ExtensionError(ExtensionErrorCode.NOT_A_PROVIDER, 'Only an approved kyotsu portal may gather statements');
       }
+      const caUrl = provider.document.caUrl;
       return withPageCaller(s, sender, async (caller) => ({
-        regions: await s.statements.run(caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result)),
+        regions: await s.statements.run(caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result), caUrl),
       }));
     },
     loginVerdict: async (request, sender) => {

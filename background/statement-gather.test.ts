@@ -23,6 +23,7 @@ interface FakeService {
   qualified?: boolean;
   status?: 'approved' | 'pending';
   portal?: boolean;
+  caUrl?: string;
   received: string[];
 }
 
@@ -53,7 +54,7 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
           displayName: s.name,
           challengeEndpoint: `${s.origin}/api/auth/challenge`,
           loginEndpoint: `${s.origin}/api/auth/login`,
-          caUrl: 'https://ca.example',
+          caUrl: s.caUrl ?? 'https://ca.example',
           trustAnchorFingerprints: ['0'.repeat(64)],
           ...(s.portal ? { portal: true } : {}),
         };
@@ -98,7 +99,7 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
   };
   const caller: Caller = { signal: new AbortController().signal, origin: 'https://portal.example', serviceName: 'Portal', automatic: false, notify: () => undefined };
   const regions = (list: FakeService[] = services): StatementRegionRef[] => list.map((s) => ({ serviceId: s.id, origin: s.origin, statementUrl: `${s.origin}/api/statement` }));
-  const gather = (list?: StatementRegionRef[]) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r));
+  const gather = (list?: StatementRegionRef[]) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r), 'https://ca.example/');
   return { gather, regions, contacted, logins, consents, emitted, deps, caller };
 }
 
@@ -158,6 +159,13 @@ describe('gatherStatements', () => {
     assert.ok(evil?.state === 'failed' && evil.code === 'NOT_A_SERVICE');
   });
 
+  it('never gathers at a service of another CA than the portal', async () => {
+    const w = world([service('bank-a', 'Bank A'), service('other', 'Other Bank', { caUrl: 'https://other-ca.example' })]);
+    const results = await w.gather();
+    assert.deepEqual(states(results), { 'bank-a': 'ok', other: 'failed' });
+    assert.ok(!w.contacted.includes('https://other.example'));
+  });
+
   it('a statement URL off the region origin is refused before anything is fetched', async () => {
     const w = world([service('bank-a', 'Bank A')]);
     const results = await w.gather([{ serviceId: 'bank-a', origin: 'https://bank-a.example', statementUrl: 'https://evil.example/api/statement' }]);
@@ -194,7 +202,7 @@ describe('gatherStatements', () => {
   it('two pages gathering at once take turns: the second finds the sessions the first started and signs nothing', async () => {
     const w = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B')]);
     const gatherings = new StatementGatherings(w.deps);
-    const [first, second] = await Promise.all([gatherings.run(w.caller, w.regions(), () => undefined), gatherings.run(w.caller, w.regions(), () => undefined)]);
+    const [first, second] = await Promise.all([gatherings.run(w.caller, w.regions(), () => undefined, 'https://ca.example'), gatherings.run(w.caller, w.regions(), () => undefined, 'https://ca.example')]);
     assert.deepEqual([states(first), states(second)], [{ 'bank-a': 'ok', 'bank-b': 'ok' }, { 'bank-a': 'ok', 'bank-b': 'ok' }]);
     assert.equal(w.logins.length, 1, 'one card login for both pages');
   });

@@ -1,7 +1,7 @@
 /**
  * Gathers the portal statement page's regions (issue 8). For each region, in parallel:
  * 1. check it names a participating provider — its origin's own discovery document, with the region's
- *    service ID, not a portal — and a statement URL on that origin (the page only picks among services;
+ *    service ID, not a portal, of the portal's own CA — and a statement URL on that origin (the page only picks among services;
  *    it never makes the extension contact an origin that is not a kyotsu service);
  * 2. ask the service for the statement in the browser's session there.
  * Then every service that answered "log in first" gets its login at once: a challenge from each service
@@ -44,6 +44,7 @@ export async function gatherStatements(
   caller: Caller,
   regions: readonly StatementRegionRef[],
   emit: (result: StatementRegionResult) => void,
+  portalCaUrl: string,
 ): Promise<StatementRegionResult[]> {
   const results = new Map<string, StatementRegionResult>();
   const done = (result: StatementRegionResult): void => {
@@ -60,7 +61,7 @@ export async function gatherStatements(
     regions.map(async (region) => {
       if (seenOrigins.has(region.origin) || results.has(region.serviceId)) return; // a region listed twice is asked once
       seenOrigins.add(region.origin);
-      const target = await resolveTarget(deps, region, signal);
+      const target = await resolveTarget(deps, region, portalCaUrl, signal);
       if ('code' in target) return failed(region.serviceId, target.code, target.message);
       const first = await fetchStatement(deps.http, region.statementUrl, target.name, signal);
       if (first.kind === 'ok') return done({ serviceId: region.serviceId, state: 'ok', statement: first.statement });
@@ -137,7 +138,7 @@ async function loginAndFetch(
 }
 
 /** The region's service, checked against the origin's own discovery document, or why it is not one. */
-async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionRef, signal: AbortSignal): Promise<Target | { code: string; message: string }> {
+async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionRef, portalCaUrl: string, signal: AbortSignal): Promise<Target | { code: string; message: string }> {
   const notAService = { code: StatementFailureCode.NOT_A_SERVICE, message: `kyotsu does not know ${region.origin} as this kyotsu service, so it did not contact it.` };
   if (!sameOrigin(region.statementUrl, region.origin)) return notAService;
   let provider: ProviderRecord | null;
@@ -148,9 +149,16 @@ async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionR
     return { code: StatementFailureCode.SERVICE_UNREACHABLE, message: `${region.origin} did not answer, so its statement cannot be shown now. The service may be down; try again later.` };
   }
   if (provider === null || provider.document.serviceId !== region.serviceId || provider.document.portal === true) return notAService;
+  // A portal gathers only among the services of its own CA (the CA whose list its layout shows).
+  if (sameCa(provider.document.caUrl) !== sameCa(portalCaUrl)) return notAService;
   const { challengeEndpoint, loginEndpoint } = provider.document;
   if (!sameOrigin(challengeEndpoint, region.origin) || !sameOrigin(loginEndpoint, region.origin)) return notAService;
   return { region, provider, name: provider.document.displayName };
+}
+
+/** A CA base URL compared without a trailing slash. */
+function sameCa(url: string): string {
+  return url.replace(/\/+$/, '');
 }
 
 function sameOrigin(url: string, origin: string): boolean {
@@ -180,10 +188,10 @@ export class StatementGatherings {
   constructor(private readonly deps: StatementGatherDeps) {}
 
   /** `gatherStatements` after every gathering started before it has ended. */
-  run(caller: Caller, regions: readonly StatementRegionRef[], emit: (result: StatementRegionResult) => void): Promise<StatementRegionResult[]> {
+  run(caller: Caller, regions: readonly StatementRegionRef[], emit: (result: StatementRegionResult) => void, portalCaUrl: string): Promise<StatementRegionResult[]> {
     const next = this.tail.then(() => {
       caller.signal.throwIfAborted();
-      return gatherStatements(this.deps, caller, regions, emit);
+      return gatherStatements(this.deps, caller, regions, emit, portalCaUrl);
     });
     this.tail = next.catch(() => undefined); // a failed gathering does not block the next
     return next;
