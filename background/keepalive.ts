@@ -12,8 +12,14 @@
  *   background's answer, and that alone keeps the worker running — still alive after 330 s with the
  *   keep-alive posts taken out of the bundle, and with the keep-alive ports taken out too;
  * - an extension page holding an idle keep-alive port with nothing in flight: stopped after 30 s without
- *   the posts. So the posts are what holds the background whenever a page waits without a request in
- *   flight, and a second line for the login itself (older Chrome, Firefox's event page).
+ *   the posts. So in Chrome the posts hold the background only when a page waits with no request in flight.
+ *
+ * Firefox ESR 153 (event page; measured with `extensions.background.idle.timeout` cut to 3–5 s, puppeteer
+ * over BiDi does not hold the page): a pending `sendMessage` does NOT hold it. A login waiting at the PIN
+ * window was suspended mid-login (the page got BACKGROUND_RESTARTED) with the posts removed, and also with
+ * posts slower than the idle timeout; with posts more frequent than the timeout (port posts or
+ * `sendMessage` pings alike) the same login waited 6 × the timeout and completed. So in Firefox these
+ * posts are what keeps a waiting login alive: every 20 s against the default 30 s timeout.
  *
  * If the worker is stopped anyway (browser update, crash), everything in memory is gone — pending
  * operations, PIN dialogs, the PIN cache — and the Web Lock it held is released by the browser. The ports
