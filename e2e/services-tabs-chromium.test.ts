@@ -32,6 +32,7 @@ import {
   loggedIn,
   logOut,
   passwordLogin,
+  PIN,
   qualify,
   setAutoLogin,
   setPinCache,
@@ -165,15 +166,23 @@ describe('Chromium against the participating services: tabs sharing one card, fa
   });
 
   it('two tabs logging in to Bank A and Card Co. at once both succeed, one at a time on the card; the second showed "card in use — waiting"', async () => {
-    await testHook(browser, 'setCardTiming', { signMs: 400 }); // a real card's signing time: the tabs' turns overlap
+    // Every login asks for the PIN inside its turn on the card: while the first tab's PIN window waits, the
+    // card is that tab's, so the other tab must be waiting — no race on timing decides it.
+    await setPinCache(browser, 0);
     await dropSessions(browser.context);
     const logStart = (await testHook(browser, 'softwareCardLog')).length;
     const pages = await openAtOnce(browser, [`${bankA}/`, `${cardCo}/`]);
+    const firstPin = await waitForExtensionWindow(browser, '/pin.html');
+    await Promise.any(
+      pages.map((page) => page.waitForFunction((key) => (JSON.parse(sessionStorage.getItem(key) ?? '[]') as string[]).includes('card-busy'), SEEN, { timeout: 20_000 })),
+    );
+    await firstPin.locator('#pin').fill(PIN);
+    await clickClosing(firstPin, '#submit');
+    await enterPin(browser); // the second tab's turn
     for (const page of pages) {
       await loggedIn(page);
       assert.match(await page.locator('header nav').innerText(), /Hanako/);
     }
-    await testHook(browser, 'setCardTiming', { signMs: 0 });
 
     const log = (await testHook(browser, 'softwareCardLog')).slice(logStart);
     assert.equal(log.filter((entry) => entry.ins === INS_GENERAL_AUTHENTICATE).length, 2);
