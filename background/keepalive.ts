@@ -19,13 +19,15 @@
  * window was suspended mid-login (the page got BACKGROUND_RESTARTED) with the posts removed, and also with
  * posts slower than the idle timeout; with posts more frequent than the timeout (port posts or
  * `sendMessage` pings alike) the same login waited 6 × the timeout and completed. So in Firefox these
- * posts are what keeps a waiting login alive: every 20 s against the default 30 s timeout.
+ * posts are what keeps a waiting login alive: every 20 s against the default 30 s timeout
+ * (e2e/mv3-lifetime-firefox.test.ts: a login waits 45 s at the default timeout and completes; the same
+ * build with the posts removed is suspended mid-login and the page hears BACKGROUND_RESTARTED).
  *
  * If the worker is stopped anyway (browser update, crash), everything in memory is gone — pending
  * operations, PIN dialogs, the PIN cache — and the Web Lock it held is released by the browser. The ports
  * disconnect and the pending requests fail, so the waiting pages report `BACKGROUND_RESTARTED` at once
  * instead of hanging, a late PIN submission to the new worker gets `PROMPT_NOT_FOUND`, and nothing resumes
- * by itself: the next login asks the holder for the PIN again (the test above stops a worker while it
+ * by itself: the next login asks the holder for the PIN again (the Chromium test stops a worker while it
  * waits for the PIN and while the card signs).
  */
 import { type ExtensionIdentity } from './router.js';
