@@ -114,8 +114,10 @@ export function createHandlers(s: HandlerServices): Handlers {
         throw new ExtensionError(ExtensionErrorCode.NOT_A_PROVIDER, 'Only an approved kyotsu portal may gather statements');
       }
       const caUrl = provider.document.caUrl;
+      // Signing without a click follows the automatic-login setting; a click on the page always may.
+      const mayLogin = request.interactive || (await s.settings.get()).autoLogin;
       return withPageCaller(s, sender, async (caller) => ({
-        regions: await s.statements.run(caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result), caUrl),
+        regions: await s.statements.run(caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result), caUrl, mayLogin),
       }));
     },
     loginVerdict: async (request, sender) => {

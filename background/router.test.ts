@@ -19,7 +19,7 @@ const EXAMPLES: { readonly [T in Request['type']]: Extract<Request, { type: T }>
   loginVerdict: { type: 'loginVerdict', verdict: { outcome: 'refused', code: 'CERTIFICATE_REVOKED' } },
   autoLoginSign: { type: 'autoLoginSign', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
   autoLoginEnd: { type: 'autoLoginEnd', outcome: 'logged-in' },
-  statementGather: { type: 'statementGather', gatherId: ID, regions: [{ serviceId: 'bank-a', origin: 'https://bank.example', statementUrl: 'https://bank.example/api/statement' }] },
+  statementGather: { type: 'statementGather', gatherId: ID, regions: [{ serviceId: 'bank-a', origin: 'https://bank.example', statementUrl: 'https://bank.example/api/statement' }], interactive: false },
   authenticate: { type: 'authenticate', challengeNonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
   getCertificate: { type: 'getCertificate' },
   enrollGenerateKey: { type: 'enrollGenerateKey', algorithm: 'ES256' },

@@ -99,7 +99,7 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
   };
   const caller: Caller = { signal: new AbortController().signal, origin: 'https://portal.example', serviceName: 'Portal', automatic: false, notify: () => undefined };
   const regions = (list: FakeService[] = services): StatementRegionRef[] => list.map((s) => ({ serviceId: s.id, origin: s.origin, statementUrl: `${s.origin}/api/statement` }));
-  const gather = (list?: StatementRegionRef[]) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r), 'https://ca.example/');
+  const gather = (list?: StatementRegionRef[], mayLogin = true) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r), 'https://ca.example/', mayLogin);
   return { gather, regions, contacted, logins, consents, emitted, deps, caller };
 }
 
@@ -202,9 +202,16 @@ describe('gatherStatements', () => {
   it('two pages gathering at once take turns: the second finds the sessions the first started and signs nothing', async () => {
     const w = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B')]);
     const gatherings = new StatementGatherings(w.deps);
-    const [first, second] = await Promise.all([gatherings.run(w.caller, w.regions(), () => undefined, 'https://ca.example'), gatherings.run(w.caller, w.regions(), () => undefined, 'https://ca.example')]);
+    const [first, second] = await Promise.all([gatherings.run(w.caller, w.regions(), () => undefined, 'https://ca.example', true), gatherings.run(w.caller, w.regions(), () => undefined, 'https://ca.example', true)]);
     assert.deepEqual([states(first), states(second)], [{ 'bank-a': 'ok', 'bank-b': 'ok' }, { 'bank-a': 'ok', 'bank-b': 'ok' }]);
     assert.equal(w.logins.length, 1, 'one card login for both pages');
+  });
+
+  it('with automatic login off and no click, signs nothing: regions without a session say a login is needed', async () => {
+    const w = world([service('bank-a', 'Bank A', { session: true }), service('bank-b', 'Bank B')]);
+    const results = await w.gather(undefined, false);
+    assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-b': 'login-required' });
+    assert.equal(w.logins.length, 0, 'nothing signed');
   });
 
   it('names the services of one signature in a sentence', () => {

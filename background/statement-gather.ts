@@ -45,6 +45,7 @@ export async function gatherStatements(
   regions: readonly StatementRegionRef[],
   emit: (result: StatementRegionResult) => void,
   portalCaUrl: string,
+  mayLogin = true,
 ): Promise<StatementRegionResult[]> {
   const results = new Map<string, StatementRegionResult>();
   const done = (result: StatementRegionResult): void => {
@@ -70,6 +71,11 @@ export async function gatherStatements(
     }),
   );
 
+  if (!mayLogin) {
+    // Automatic login is off and the holder did not click: nothing is signed; the regions say a login is needed.
+    for (const target of needLogin) done({ serviceId: target.region.serviceId, state: 'login-required' });
+    needLogin.length = 0;
+  }
   // The holder allows each service not yet approved in kyotsu before the card signs anything for it.
   const allowed: Target[] = [];
   for (const target of needLogin) {
@@ -188,10 +194,16 @@ export class StatementGatherings {
   constructor(private readonly deps: StatementGatherDeps) {}
 
   /** `gatherStatements` after every gathering started before it has ended. */
-  run(caller: Caller, regions: readonly StatementRegionRef[], emit: (result: StatementRegionResult) => void, portalCaUrl: string): Promise<StatementRegionResult[]> {
+  run(
+    caller: Caller,
+    regions: readonly StatementRegionRef[],
+    emit: (result: StatementRegionResult) => void,
+    portalCaUrl: string,
+    mayLogin: boolean,
+  ): Promise<StatementRegionResult[]> {
     const next = this.tail.then(() => {
       caller.signal.throwIfAborted();
-      return gatherStatements(this.deps, caller, regions, emit, portalCaUrl);
+      return gatherStatements(this.deps, caller, regions, emit, portalCaUrl, mayLogin);
     });
     this.tail = next.catch(() => undefined); // a failed gathering does not block the next
     return next;

@@ -103,6 +103,12 @@ export function showResult(region: Region, result: StatementRegionResult): void 
       }
       return setStatus(region, 'not-enrolled', text);
     }
+    case 'login-required': {
+      const name = region.element.querySelector('h2')?.textContent ?? 'this service';
+      const text = element(doc, 'p', `You are not logged in at ${name}. `);
+      text.append(element(doc, 'button', 'Log in with your card to show it', { type: 'button', 'data-kyotsu-statement-login': '' }));
+      return setStatus(region, 'login-required', text);
+    }
   }
 }
 
@@ -116,13 +122,22 @@ export function statementRegionOf(message: unknown, gatherId: string): Statement
   if (r.state === 'ok' && typeof r.statement === 'object' && r.statement !== null) return r as unknown as StatementRegionResult;
   if (r.state === 'failed' && typeof r.code === 'string' && typeof r.message === 'string') return r as unknown as StatementRegionResult;
   if (r.state === 'not-enrolled' && (r.qualifyUrl === null || typeof r.qualifyUrl === 'string')) return r as unknown as StatementRegionResult;
+  if (r.state === 'login-required') return r as unknown as StatementRegionResult;
   return null;
 }
 
 /** Gathers the page's statement regions; resolves when every region shows its result. */
 export async function fillStatementPage(doc: Document, deps: StatementDeps): Promise<void> {
-  const regions = readRegions(doc);
+  await gather(readRegions(doc), deps, false);
+}
+
+/**
+ * Gathers `regions` (`interactive`: the holder clicked for it). Regions that still need a login (automatic
+ * login is off) get a button; the holder's own click gathers all of them again, with one card signature.
+ */
+async function gather(regions: readonly Region[], deps: StatementDeps, interactive: boolean): Promise<void> {
   if (regions.length === 0) return;
+  const needLogin: Region[] = [];
   const byId = new Map(regions.map((r) => [r.ref.serviceId, r]));
   const shown = new Set<string>();
   const show = (result: StatementRegionResult): void => {
@@ -130,6 +145,7 @@ export async function fillStatementPage(doc: Document, deps: StatementDeps): Pro
     if (!region || shown.has(result.serviceId)) return;
     shown.add(result.serviceId);
     showResult(region, result);
+    if (result.state === 'login-required') needLogin.push(region);
   };
   for (const region of regions) {
     region.element.dataset.regionState = 'loading';
@@ -141,7 +157,7 @@ export async function fillStatementPage(doc: Document, deps: StatementDeps): Pro
     if (result) show(result);
   });
   try {
-    const reply = await deps.send<'statementGather'>({ type: 'statementGather', gatherId, regions: regions.map((r) => r.ref) });
+    const reply = await deps.send<'statementGather'>({ type: 'statementGather', gatherId, regions: regions.map((r) => r.ref), interactive });
     if (reply.ok) for (const result of reply.result.regions) show(result);
     const fallback = reply.ok
       ? { code: 'NO_RESULT', message: 'kyotsu got no answer for this service.' }
@@ -149,5 +165,11 @@ export async function fillStatementPage(doc: Document, deps: StatementDeps): Pro
     for (const region of regions) show({ serviceId: region.ref.serviceId, state: 'failed', ...fallback });
   } finally {
     stop();
+  }
+  for (const region of needLogin) {
+    region.element.querySelector('[data-kyotsu-statement-login]')?.addEventListener('click', (event) => {
+      if (!event.isTrusted) return; // only the holder's own click signs
+      gather(needLogin, deps, true).catch((error: unknown) => console.warn('kyotsu: statement login failed', error));
+    }, { once: true });
   }
 }

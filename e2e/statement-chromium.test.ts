@@ -7,7 +7,8 @@
  * 2. with Bank A, Bank B and Card Co. qualified and no session at any of them, the page shows all three
  *    after exactly ONE GENERAL AUTHENTICATE in the card's own log; the sessions the background's logins
  *    started are in the browser's own cookie jar (a Bank A tab is logged in without another signature);
- * 3. with Bank B stopped, Bank A and Card Co. still show and Bank B's region says why.
+ * 3. with automatic login off, nothing is signed until the holder clicks, and one click logs in to all three;
+ * 4. with Bank B stopped, Bank A and Card Co. still show and Bank B's region says why.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Page } from 'playwright-core';
 import { startWorld, type World } from '../server/services/world.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
-import { clickClosing, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
+import { clickClosing, openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
 
 const PIN = '123456';
 const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
@@ -53,12 +54,21 @@ async function signatures(browser: ChromiumWithExtension): Promise<number> {
 
 interface RegionView { state: string | null; text: string; error: string | null; link: string | null }
 
+/** Switches automatic login in the options page. */
+async function setAutoLogin(browser: ChromiumWithExtension, on: boolean): Promise<void> {
+  const options = await openOptions(browser);
+  const box = options.locator('#auto-login');
+  if ((await box.isChecked()) !== on) await box.click();
+  await options.waitForFunction((want) => (document.getElementById('auto-login') as HTMLInputElement).checked === want, on);
+  await options.close();
+}
+
 /** Opens the portal's statement page and waits until every enrolled region shows its outcome. */
 async function openStatement(browser: ChromiumWithExtension, portal: string): Promise<{ page: Page; regions: Record<string, RegionView> }> {
   const page = await openServicePage(browser.context, `${portal}/statement`);
   await page.locator('[data-kyotsu-statement]').waitFor();
   await page.waitForFunction(
-    () => [...document.querySelectorAll<HTMLElement>('[data-kyotsu-region][data-enrolled="true"]')].every((r) => ['ok', 'failed', 'not-enrolled'].includes(r.dataset.regionState ?? '')),
+    () => [...document.querySelectorAll<HTMLElement>('[data-kyotsu-region][data-enrolled="true"]')].every((r) => ['ok', 'failed', 'not-enrolled', 'login-required'].includes(r.dataset.regionState ?? '')),
     undefined,
     { timeout: 30_000 },
   );
@@ -160,6 +170,25 @@ describe('Chromium: the portal statement page gathers every service with one car
     assert.equal((await signatures(browser)) - before, 1, 'the Bank A tab uses the session the statement login started');
     await bankA.close();
     await page.close();
+  });
+
+  it('with automatic login off, signs nothing until the holder clicks; one click logs in to all three with one signature', async () => {
+    await setAutoLogin(browser, false);
+    try {
+      await browser.context.clearCookies({ name: SERVICE_COOKIES });
+      const before = await signatures(browser);
+      const { page, regions } = await openStatement(browser, origin('portal'));
+      for (const id of ['bank-a', 'bank-b', 'card-co']) assert.equal(regions[id]?.state, 'login-required', `${id}: ${regions[id]?.text}`);
+      assert.equal((await signatures(browser)) - before, 0, 'no signature without a click');
+      await page.locator('[data-kyotsu-region="bank-b"] [data-kyotsu-statement-login]').click();
+      await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('[data-kyotsu-region][data-enrolled="true"]')].every((r) => r.dataset.regionState === 'ok' || r.dataset.regionState === 'failed'), undefined, { timeout: 30_000 });
+      const states = await page.locator('[data-kyotsu-region][data-enrolled="true"]').evaluateAll((all) => all.map((r) => (r as HTMLElement).dataset.regionState));
+      assert.deepEqual(states, ['ok', 'ok', 'ok']);
+      assert.equal((await signatures(browser)) - before, 1, 'one click, one signature for all three');
+      await page.close();
+    } finally {
+      await setAutoLogin(browser, true);
+    }
   });
 
   it('with Bank B stopped, Bank A and Card Co. still show and Bank B says why', async () => {

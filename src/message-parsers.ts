@@ -114,7 +114,12 @@ export const REQUEST_PARSERS: { readonly [T in Q.Request['type']]: (body: F.Fiel
   autoLoginSign: (body) => ({ type: 'autoLoginSign', challengeNonce: nonceField(body) }),
   loginVerdict: (body) => ({ type: 'loginVerdict', verdict: serviceVerdict(body) }),
   autoLoginEnd: (body) => ({ type: 'autoLoginEnd', outcome: F.enumField(body, 'outcome', AUTO_LOGIN_OUTCOMES) }),
-  statementGather: (body) => ({ type: 'statementGather', gatherId: F.stringField(body, 'gatherId', 32, 32, ID), regions: statementRegions(body) }),
+  statementGather: (body) => ({
+    type: 'statementGather',
+    gatherId: F.stringField(body, 'gatherId', 32, 32, ID),
+    regions: statementRegions(body),
+    interactive: F.booleanField(body, 'interactive'),
+  }),
   listProviders: () => ({ type: 'listProviders' }),
   approveProvider: (body) => ({ type: 'approveProvider', origin: F.originField(body, 'origin') }),
   forgetProvider: (body) => ({ type: 'forgetProvider', origin: F.originField(body, 'origin') }),

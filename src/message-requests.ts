@@ -49,6 +49,11 @@ export interface StatementGatherRequest {
   /** 128 random bits, lower-case hex, chosen by the content script. */
   readonly gatherId: string;
   readonly regions: readonly R.StatementRegionRef[];
+  /**
+   * True only when the holder clicked for it (a trusted click the content script saw). With automatic login
+   * off, the background signs only for an interactive gathering; otherwise regions needing a login say so.
+   */
+  readonly interactive: boolean;
 }
 
 /** Abandon this tab's pending operations (one, or all when `operationId` is absent). */

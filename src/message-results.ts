@@ -213,7 +213,9 @@ export interface StatementView {
 export type StatementRegionResult =
   | { readonly serviceId: string; readonly state: 'ok'; readonly statement: StatementView }
   | { readonly serviceId: string; readonly state: 'failed'; readonly code: string; readonly message: string }
-  | { readonly serviceId: string; readonly state: 'not-enrolled'; readonly qualifyUrl: string | null };
+  | { readonly serviceId: string; readonly state: 'not-enrolled'; readonly qualifyUrl: string | null }
+  /** No session there and automatic login is off: the holder clicks to log in (one signature for all such regions). */
+  | { readonly serviceId: string; readonly state: 'login-required' };
 
 /** Why a statement region failed (the region also carries a sentence for people). Stable codes. */
 export const StatementFailureCode = {
