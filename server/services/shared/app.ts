@@ -51,7 +51,9 @@ export interface SessionControl {
 
 /** Builds the app and its session control. */
 export function createServiceApp(options: AppOptions): { app: FastifyInstance; sessions: SessionControl } {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // A stopped service stops now: browsers keep connections alive for minutes, and a demo service's close
+  // (npm start's Ctrl-C, a test stopping one service) must not wait for them.
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
   const store = new SessionStore(options.db, options.now);
   const cookieName = `kyotsu_${options.serviceId.replace(/[^A-Za-z0-9]/g, '_')}_sid`;
   const setCookie = (reply: FastifyReply, value: string, maxAgeSeconds: number): void => {
