@@ -24,13 +24,16 @@
  * idle keep-alive port (no posts, nothing in flight) was stopped after 30 s.
  */
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Page } from 'playwright-core';
 import { type KyotsuTestHooks } from '../background/test-hooks.js';
 import { toBase64 } from '../src/bytes.js';
 import { type KyotsuPage } from '../src/page-api.js';
 import { servicePages } from './fixtures/service-page.js';
-import { type ChromiumWithExtension } from './support/chromium.js';
+import { CHROME_TEST_BUILD, type ChromiumWithExtension } from './support/chromium.js';
 import { type DetachableChromium, launchDetachableChromium } from './support/chromium-detachable.js';
 import { clickClosing, openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
 import { type PageServer, servePages } from './support/static-server.js';
@@ -151,10 +154,15 @@ describe('MV3 lifetime in Chromium: 45 s with no DevTools attached to the worker
   /** Worker target ids at each poll of the wait (an empty poll: no worker running). */
   const polls: { a: string[][]; b: string[][] } = { a: [], b: [] };
   let aWorker: string | undefined;
+  let build = '';
 
   before(async () => {
     [bankA, issuer] = await Promise.all([servicePages('Bank A').then(servePages), createTestIssuer()]);
-    [a, b] = await Promise.all([launchDetachableChromium(), launchDetachableChromium()]);
+    // A private copy of the test build: a rebuild of dist/ by another run must not pull files from under a
+    // browser in the middle of this file's minute.
+    build = mkdtempSync(join(tmpdir(), 'kyotsu-build-'));
+    cpSync(CHROME_TEST_BUILD, build, { recursive: true });
+    [a, b] = await Promise.all([launchDetachableChromium(build), launchDetachableChromium(build)]);
     await Promise.all([
       (async () => {
         const browser = await a.connect();
@@ -180,6 +188,7 @@ describe('MV3 lifetime in Chromium: 45 s with no DevTools attached to the worker
   });
   after(async () => {
     await Promise.all([a?.close(), b?.close(), bankA?.close()]);
+    if (build) rmSync(build, { recursive: true, force: true });
   });
 
   it('an automatic login waiting 45 s for the PIN keeps its worker (never stopped, the same one throughout) and then completes', async () => {

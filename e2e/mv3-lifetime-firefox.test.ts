@@ -33,10 +33,16 @@ const WAIT_MS = 45_000;
 const KEEPALIVE_POST = /(\{ type: "keepalive" \}\)), 2e4\)/g;
 const NEVER = '$1, 2147483647)'; // setInterval's longest delay (~24.8 days): no post within the test
 
+/** A private copy of the Firefox test build (a rebuild of dist/ by another run must not pull files from under a browser). */
+function copyOfBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kyotsu-build-'));
+  cpSync(FIREFOX_TEST_BUILD, dir, { recursive: true });
+  return dir;
+}
+
 /** A copy of the Firefox test build whose waiting pages never post on their keep-alive ports. */
 function buildWithoutKeepAlivePosts(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kyotsu-no-keepalive-'));
-  cpSync(FIREFOX_TEST_BUILD, dir, { recursive: true });
+  const dir = copyOfBuild();
   for (const file of ['pin.js', 'content.js']) {
     const source = readFileSync(join(dir, file), 'utf8');
     const patched = source.replace(KEEPALIVE_POST, NEVER);
@@ -89,6 +95,7 @@ describe('MV3 lifetime in Firefox ESR: an automatic login waiting 45 s for the P
   let bankA: PageServer;
   let issuer: TestIssuer;
   let controlBuild = '';
+  let shippedBuild = '';
   let shipped: FirefoxWithExtension;
   let control: FirefoxWithExtension;
   let kept: { page: Page; pin: Page };
@@ -97,13 +104,14 @@ describe('MV3 lifetime in Firefox ESR: an automatic login waiting 45 s for the P
   before(async () => {
     controlBuild = buildWithoutKeepAlivePosts();
     [bankA, issuer] = await Promise.all([servicePages('Bank A').then(servePages), createTestIssuer()]);
-    [shipped, control] = await Promise.all([launchFirefox(), launchFirefox(controlBuild)]);
+    shippedBuild = copyOfBuild();
+    [shipped, control] = await Promise.all([launchFirefox(shippedBuild), launchFirefox(controlBuild)]);
     [kept, unkept] = await Promise.all([enrollAndStartLogin(shipped, bankA, issuer), enrollAndStartLogin(control, bankA, issuer)]);
     await new Promise((resolve) => setTimeout(resolve, WAIT_MS)); // the one long wait: the holder is slow
   });
   after(async () => {
     await Promise.all([shipped?.close(), control?.close(), bankA?.close()]);
-    if (controlBuild) rmSync(controlBuild, { recursive: true, force: true });
+    for (const dir of [controlBuild, shippedBuild]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('with the keep-alive posts the event page stays: the PIN typed after 45 s logs the tab in', async () => {
