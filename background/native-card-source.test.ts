@@ -215,6 +215,16 @@ describe('native host card source: the card', () => {
     assert.equal(host.ports[0]?.disconnected, true);
   });
 
+  it('closes the idle port also after an operation that found no card (the holder gave up waiting)', async () => {
+    const { host, clock, source } = setUp((fake) => fake.readers.push(fake.card('R')));
+    await (await source.openCard()).close();
+    host.readers = [{ name: 'R', card: 'empty', atr: null, busy: false }]; // the card was taken out
+    await assert.rejects(source.openCard(), { code: 'NO_CARD' });
+    clock.advance(60_000);
+    await Promise.resolve();
+    assert.equal(host.ports[0]?.disconnected, true, 'the host does not hold the reader forever');
+  });
+
   it('closes the port when the holder switches to another source, and starts the host again when switched back', async () => {
     const { host, source } = setUp((fake) => fake.readers.push(fake.card('R')));
     await (await source.openCard()).close();

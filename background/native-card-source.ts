@@ -133,7 +133,7 @@ export function createNativeCardSource(options: NativeCardSourceOptions): Native
       connection = await openOnHost();
     } catch (error) {
       openConnections -= 1;
-      if (released && openConnections === 0) close();
+      settle(); // released: close now; else the port idles out as after any operation (never held forever)
       throw error;
     }
     let closed = false;
