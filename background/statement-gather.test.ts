@@ -214,6 +214,29 @@ describe('gatherStatements', () => {
     assert.equal(w.logins.length, 0, 'nothing signed');
   });
 
+  it('a gathering cancelled by its tab (Cancel, tab closed) ends with the typed OPERATION_ABORTED, never a bare AbortError', async () => {
+    const w = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B')]);
+    const gatherings = new StatementGatherings(w.deps);
+    // Cancelled while waiting its turn behind another gathering.
+    const waiting = new AbortController();
+    const first = gatherings.run(w.caller, w.regions(), () => undefined, 'https://ca.example', true);
+    const second = gatherings.run({ ...w.caller, signal: waiting.signal }, w.regions(), () => undefined, 'https://ca.example', true);
+    waiting.abort();
+    await first;
+    await assert.rejects(second, { code: 'OPERATION_ABORTED' });
+    // Cancelled while a service is being asked.
+    const asking = new AbortController();
+    const http = w.deps.http;
+    const deps: StatementGatherDeps = {
+      ...w.deps,
+      http: (url, init) => {
+        asking.abort();
+        return init.signal?.aborted ? Promise.reject(new DOMException('This operation was aborted', 'AbortError')) : http(url, init); // as fetch rejects
+      },
+    };
+    await assert.rejects(new StatementGatherings(deps).run({ ...w.caller, signal: asking.signal }, w.regions(), () => undefined, 'https://ca.example', true), { code: 'OPERATION_ABORTED' });
+  });
+
   it('names the services of one signature in a sentence', () => {
     assert.equal(listNames(['Bank A']), 'Bank A');
     assert.equal(listNames(['Bank A', 'Bank B', 'Card Co.']), 'Bank A, Bank B and Card Co.');

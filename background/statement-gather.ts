@@ -13,7 +13,7 @@
  * another's. A login answered "qualify first" becomes "not enrolled" with a link to qualify there.
  */
 import { KyotsuError, toErrorObject } from '../src/errors.js';
-import { ExtensionErrorCode } from '../src/extension-errors.js';
+import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
 import { StatementFailureCode, type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
 import { type Caller } from './card-job.js';
 import { type ConsentPrompts } from './consent-prompt.js';
@@ -162,6 +162,10 @@ async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionR
   return { region, provider, name: provider.document.displayName };
 }
 
+function cancelled(): ExtensionError {
+  return new ExtensionError(ExtensionErrorCode.OPERATION_ABORTED, 'The request was cancelled');
+}
+
 /** A CA base URL compared without a trailing slash. */
 function sameCa(url: string): string {
   return url.replace(/\/+$/, '');
@@ -201,10 +205,17 @@ export class StatementGatherings {
     portalCaUrl: string,
     mayLogin: boolean,
   ): Promise<StatementRegionResult[]> {
-    const next = this.tail.then(() => {
-      caller.signal.throwIfAborted();
-      return gatherStatements(this.deps, caller, regions, emit, portalCaUrl, mayLogin);
-    });
+    const next = this.tail
+      .then(() => {
+        if (caller.signal.aborted) throw cancelled();
+        return gatherStatements(this.deps, caller, regions, emit, portalCaUrl, mayLogin);
+      })
+      .catch((error: unknown) => {
+        // A cancelled gathering (the tab's Cancel, the tab closed) stops wherever it was, often inside a fetch
+        // whose AbortError is a bare DOMException: the portal's content script gets the typed code instead.
+        if (caller.signal.aborted && !(error instanceof KyotsuError)) throw cancelled();
+        throw error;
+      });
     this.tail = next.catch(() => undefined); // a failed gathering does not block the next
     return next;
   }
