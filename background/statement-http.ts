@@ -25,12 +25,43 @@ export interface HttpFailure {
 
 /** How long one request to a service may take before its region gives up. */
 export const SERVICE_TIMEOUT_MS = 15_000;
+/**
+ * Largest answer body read from a service, in bytes: a full statement (100 charges of 200-character texts)
+ * fits several times over. A longer body is not read further (the stream is cancelled) and counts as no JSON.
+ */
+export const MAX_ANSWER_BYTES = 512 * 1024;
 const MAX_CHARGES = 100;
 const MAX_TEXT = 200;
 
-/** What the service answered as JSON; `{}` when the body is not a JSON object. */
+/** The body as text, or null when it is longer than {@link MAX_ANSWER_BYTES} (then read no further). */
+async function boundedText(response: Response): Promise<string | null> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** What the service answered as JSON; `{}` when the body is not a JSON object (or too long to be one of ours). */
 async function jsonOf(response: Response): Promise<Record<string, unknown>> {
-  const text = await response.text();
+  const text = await boundedText(response);
+  if (text === null) return {};
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
