@@ -117,7 +117,8 @@ export function createHandlers(s: HandlerServices): Handlers {
       // Signing without a click follows the automatic-login setting; a click on the page always may.
       const mayLogin = request.interactive || (await s.settings.get()).autoLogin;
       return withPageCaller(s, sender, async (caller) => ({
-        regions: await s.statements.run(caller, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result), caUrl, mayLogin),
+        // Logins signed with no click are automatic ones (activity log, options page), as at a single service.
+        regions: await s.statements.run({ ...caller, automatic: !request.interactive }, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result), caUrl, mayLogin),
       }));
     },
     loginVerdict: async (request, sender) => {
