@@ -52,6 +52,7 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
   return { context: 'content-script', origin, tabId: sender.tab.id, page: null };
 }
 
-function isLoopback(hostname: string): boolean {
+/** True for a loopback host name (`localhost`, `[::1]`, 127.x.x.x): the only hosts plain http is accepted for. */
+export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }

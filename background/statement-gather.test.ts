@@ -166,6 +166,20 @@ describe('gatherStatements', () => {
     assert.ok(!w.contacted.includes('https://other.example'));
   });
 
+  it('a plain-http region off this machine is refused before anything is fetched, its discovery document included', async () => {
+    const plain = service('bank-a', 'Bank A', { origin: 'http://bank-a.example' });
+    const w = world([plain, service('local', 'Local Bank', { origin: 'http://localhost:8443' })]);
+    const asked: string[] = [];
+    const recognise = w.deps.providers.recognise;
+    const deps: StatementGatherDeps = { ...w.deps, providers: { ...w.deps.providers, recognise: (origin) => (asked.push(origin), recognise(origin)) } };
+    const results = await gatherStatements(deps, w.caller, w.regions(), () => undefined, 'https://ca.example', true);
+    assert.deepEqual(states(results), { 'bank-a': 'failed', local: 'ok' }, 'loopback http stays allowed (the demo and the tests)');
+    assert.ok(results[0]?.state === 'failed' && results[0].code === 'NOT_A_SERVICE');
+    assert.deepEqual(asked, ['http://localhost:8443'], 'no discovery fetch to the plain-http origin');
+    assert.ok(!w.contacted.includes('http://bank-a.example'));
+    assert.deepEqual(w.logins[0]!.map((l) => l.origin), ['http://localhost:8443'], 'nothing signed for it');
+  });
+
   it('a statement URL off the region origin is refused before anything is fetched', async () => {
     const w = world([service('bank-a', 'Bank A')]);
     const results = await w.gather([{ serviceId: 'bank-a', origin: 'https://bank-a.example', statementUrl: 'https://evil.example/api/statement' }]);

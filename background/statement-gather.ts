@@ -19,6 +19,7 @@ import { type Caller } from './card-job.js';
 import { type ConsentPrompts } from './consent-prompt.js';
 import { type ServiceLogin, type ServiceToken } from './op-batch-authenticate.js';
 import { type ProviderRecord, type ProviderRegistry } from './providers.js';
+import { isLoopback } from './sender.js';
 import { fetchStatement, type Http, postLoginToken, requestChallenge } from './statement-http.js';
 import { cardFailureMessage } from './statement-words.js';
 
@@ -147,6 +148,9 @@ async function loginAndFetch(
 async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionRef, portalCaUrl: string, signal: AbortSignal): Promise<Target | { code: string; message: string }> {
   const notAService = { code: StatementFailureCode.NOT_A_SERVICE, message: `kyotsu does not know ${region.origin} as this kyotsu service, so it did not contact it.` };
   if (!sameOrigin(region.statementUrl, region.origin)) return notAService;
+  // Plain http only on this machine, as for the pages themselves (sender.ts): no kyotsu page can be elsewhere.
+  const { protocol, hostname } = new URL(region.origin);
+  if (protocol === 'http:' && !isLoopback(hostname)) return notAService;
   let provider: ProviderRecord | null;
   try {
     provider = await deps.providers.recognise(region.origin);
