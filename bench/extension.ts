@@ -242,7 +242,7 @@ export async function run(): Promise<BenchTable[]> {
 
     // 2. TABS tabs at TABS services at once.
     const tabs = await Promise.all(services.map(() => browser.context.newPage()));
-    const batches: { makespan: number; card: number; perLoginCard: number; logins: number }[] = [];
+    const batches: { makespan: number; card: number; cardIdle: number; perLoginCard: number; logins: number }[] = [];
     for (let b = 0; b < BATCHES; b++) {
       await logOutEverywhere(browser.context, tabs);
       const logBefore = (await hooks(browser, 'softwareCardLog')).length;
@@ -252,6 +252,8 @@ export async function run(): Promise<BenchTable[]> {
       batches.push({
         makespan: Math.max(...results.map((r) => r.loggedIn)) - Math.min(...results.map((r) => r.navigationStart)),
         card: cardMs(entries),
+        // The card's own clock: from its first APDU to its last, the time it sat idle between them.
+        cardIdle: Math.max(...entries.map((e) => e.endedAt)) - Math.min(...entries.map((e) => e.startedAt)) - cardMs(entries),
         perLoginCard: cardMs(entries) / signatures,
         logins: signatures,
       });
@@ -288,6 +290,7 @@ export async function run(): Promise<BenchTable[]> {
           [`${TABS} × one login's card time (median of the one-tab runs: ${round(oneLoginCard)} ms)`, round(TABS * oneLoginCard), ''],
           row('card busy during the batch (sum of APDU durations)', batches.map((b) => b.card)),
           row('card time per login in the batch', batches.map((b) => b.perLoginCard)),
+          row('card idle between its first and last APDU of the batch (queue hand-overs, host work)', batches.map((b) => b.cardIdle)),
           row('makespan − card busy (beyond the card: page loads, servers, extension, queue hand-overs)', batches.map((b) => b.makespan - b.card)),
           row('makespan ÷ card busy', batches.map((b) => b.makespan / b.card)),
         ],
