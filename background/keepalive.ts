@@ -10,7 +10,9 @@
  * (e2e/mv3-lifetime-chromium.test.ts; DevTools — Playwright included — keeps any worker alive):
  * - a login waiting at the PIN window: its content script's `runtime.sendMessage` is still awaiting the
  *   background's answer, and that alone keeps the worker running — still alive after 330 s with the
- *   keep-alive posts taken out of the bundle, and with the keep-alive ports taken out too;
+ *   keep-alive posts taken out of the bundle, and with the keep-alive ports taken out too; not the reader's
+ *   Web Lock either: an enrollment waiting at its consent window (asked before the reader queue) with no
+ *   keep-alive ports was alive after 45 s;
  * - an extension page holding an idle keep-alive port with nothing in flight: stopped after 30 s without
  *   the posts. So in Chrome the posts hold the background only when a page waits with no request in flight.
  *
