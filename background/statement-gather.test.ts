@@ -1,7 +1,8 @@
 /**
  * Gathering the statement page's regions against fake services (HTTP answered in memory, the card login a
  * recording stand-in): one login call for every service that needs one, each service receiving only its
- * own token, failures kept to their own region, origins outside the participating providers never contacted.
+ * own token, failures kept to their own region, origins outside the providers the extension already knows
+ * never contacted, the statement read at the protocol's statement path only.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -9,8 +10,10 @@ import { type StatementRegionRef, type StatementRegionResult } from '../src/mess
 import { type DiscoveryDocument } from '../src/protocol/discovery.js';
 import { type Caller } from './card-job.js';
 import { type ServiceLogin } from './op-batch-authenticate.js';
-import { type ProviderRecord } from './providers.js';
-import { gatherStatements, listNames, type StatementGatherDeps, StatementGatherings } from './statement-gather.js';
+import { ManualClock } from './clock.js';
+import { createMemoryStore } from './kv-store.js';
+import { type DiscoveryFetcher, DOCUMENT_TTL_MS, ProviderRegistry, type ProviderRecord } from './providers.js';
+import { gatherStatements, listNames, type StatementGatherDeps, StatementGatherings, statementUrlOf } from './statement-gather.js';
 
 const NONCE = (n: number) => Buffer.from(new Uint8Array(32).fill(n)).toString('base64');
 
@@ -24,6 +27,8 @@ interface FakeService {
   status?: 'approved' | 'pending';
   portal?: boolean;
   caUrl?: string;
+  /** False: the holder never visited it with the extension (not in the provider registry). Default true. */
+  known?: boolean;
   received: string[];
 }
 
@@ -35,31 +40,40 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
+/** The registry's record of a fake service, as the holder's earlier visit stored it. */
+function record(s: FakeService): ProviderRecord {
+  const document: DiscoveryDocument = {
+    version: 1,
+    serviceId: s.id,
+    displayName: s.name,
+    challengeEndpoint: `${s.origin}/api/auth/challenge`,
+    loginEndpoint: `${s.origin}/api/auth/login`,
+    caUrl: s.caUrl ?? 'https://ca.example',
+    trustAnchorFingerprints: ['0'.repeat(64)],
+    ...(s.portal ? { portal: true } : {}),
+  };
+  return { origin: s.origin, document, status: s.status ?? 'approved', firstSeen: 0, lastSeen: 0, fetchedAt: 0 };
+}
+
 /** A world of fake services behind one `fetch`, and the deps of the gatherer over it. */
 function world(services: FakeService[], options: { consent?: boolean; cardFails?: string } = {}) {
   const contacted: string[] = [];
+  const requested: string[] = [];
   const logins: ServiceLogin[][] = [];
   const consents: string[] = [];
   const emitted: StatementRegionResult[] = [];
   const find = (origin: string) => services.find((s) => s.origin === origin);
   const deps: StatementGatherDeps = {
     providers: {
+      get: (origin) => {
+        const s = find(origin);
+        return Promise.resolve(s && s.known !== false ? record(s) : null);
+      },
       recognise: (origin) => {
         const s = find(origin);
         if (!s) return Promise.resolve(null);
         if (s.down) return Promise.reject(new TypeError('Failed to fetch'));
-        const document: DiscoveryDocument = {
-          version: 1,
-          serviceId: s.id,
-          displayName: s.name,
-          challengeEndpoint: `${s.origin}/api/auth/challenge`,
-          loginEndpoint: `${s.origin}/api/auth/login`,
-          caUrl: s.caUrl ?? 'https://ca.example',
-          trustAnchorFingerprints: ['0'.repeat(64)],
-          ...(s.portal ? { portal: true } : {}),
-        };
-        const record: ProviderRecord = { origin, document, status: s.status ?? 'approved', firstSeen: 0, lastSeen: 0, fetchedAt: 0 };
-        return Promise.resolve(record);
+        return Promise.resolve(record(s));
       },
       approve: (origin) => {
         find(origin)!.status = 'approved';
@@ -75,6 +89,7 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
     http: (url, init) => {
       const { origin, pathname } = new URL(url);
       contacted.push(origin);
+      requested.push(`${init.method ?? 'GET'} ${url}`);
       const s = find(origin);
       if (!s || s.down) return Promise.reject(new TypeError('Failed to fetch'));
       assert.equal(init.credentials, 'include', 'every request carries the service cookies');
@@ -100,7 +115,7 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
   const caller: Caller = { signal: new AbortController().signal, origin: 'https://portal.example', serviceName: 'Portal', automatic: false, notify: () => undefined };
   const regions = (list: FakeService[] = services): StatementRegionRef[] => list.map((s) => ({ serviceId: s.id, origin: s.origin, statementUrl: `${s.origin}/api/statement` }));
   const gather = (list?: StatementRegionRef[], mayLogin = true) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r), 'https://ca.example/', mayLogin);
-  return { gather, regions, contacted, logins, consents, emitted, deps, caller };
+  return { gather, regions, contacted, requested, logins, consents, emitted, deps, caller };
 }
 
 const states = (results: readonly StatementRegionResult[]) => Object.fromEntries(results.map((r) => [r.serviceId, r.state]));
@@ -185,6 +200,58 @@ describe('gatherStatements', () => {
     const results = await w.gather([{ serviceId: 'bank-a', origin: 'https://bank-a.example', statementUrl: 'https://evil.example/api/statement' }]);
     assert.deepEqual(states(results), { 'bank-a': 'failed' });
     assert.deepEqual(w.contacted, []);
+  });
+
+  it('the statement is read only at the protocol statement path: a page naming another path of the service gets nothing fetched', async () => {
+    const w = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B', { session: true })]);
+    const results = await w.gather([
+      { serviceId: 'bank-a', origin: 'https://bank-a.example', statementUrl: 'https://bank-a.example/account/transfer?to=mallory' },
+      { serviceId: 'bank-b', origin: 'https://bank-b.example', statementUrl: 'https://bank-b.example/api/statement?x=1' },
+    ]);
+    assert.deepEqual(states(results), { 'bank-a': 'failed', 'bank-b': 'failed' });
+    for (const r of results) assert.ok(r.state === 'failed' && r.code === 'NOT_A_SERVICE', JSON.stringify(r));
+    assert.deepEqual(w.requested, [], 'no request to any path the page named');
+    assert.equal(w.logins.length, 0, 'nothing signed');
+    // Named as the protocol has it, every GET goes to STATEMENT_PATH and nowhere else.
+    const fine = world([service('bank-a', 'Bank A')]);
+    assert.deepEqual(states(await fine.gather()), { 'bank-a': 'ok' });
+    assert.deepEqual(fine.requested.filter((r) => r.startsWith('GET ')), ['GET https://bank-a.example/api/statement', 'GET https://bank-a.example/api/statement']);
+    assert.equal(statementUrlOf('http://localhost:7103'), 'http://localhost:7103/api/statement');
+  });
+
+  it('an origin the extension does not already know gets no request at all, not even for its discovery document; known ones are re-checked', async () => {
+    const clock = new ManualClock();
+    const documentsAsked: string[] = [];
+    const bankA = service('bank-a', 'Bank A');
+    const bankC = service('bank-c', 'Bank C'); // a real kyotsu service, but the holder never opened it
+    const fetchDocument: DiscoveryFetcher = (origin) => {
+      documentsAsked.push(origin);
+      if (origin === 'https://intranet.corp.example') return Promise.reject(new TypeError('Failed to fetch')); // would answer "unreachable"
+      const s = [bankA, bankC].find((x) => x.origin === origin);
+      return Promise.resolve(s ? record(s).document : null);
+    };
+    const registry = new ProviderRegistry(createMemoryStore(), fetchDocument, clock);
+    await registry.recognise(bankA.origin); // the holder's earlier visit to Bank A with the extension
+    await registry.approve(bankA.origin);
+    documentsAsked.length = 0;
+    const w = world([bankA, bankC]);
+    const deps: StatementGatherDeps = { ...w.deps, providers: registry };
+    const regions: StatementRegionRef[] = [
+      ...w.regions(),
+      { serviceId: 'intranet', origin: 'https://intranet.corp.example', statementUrl: 'https://intranet.corp.example/api/statement' },
+      { serviceId: 'router', origin: 'http://127.0.0.1:8080', statementUrl: 'http://127.0.0.1:8080/api/statement' },
+    ];
+    const results = await gatherStatements(deps, w.caller, regions, () => undefined, 'https://ca.example', true);
+    assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-c': 'failed', intranet: 'failed', router: 'failed' });
+    const unknown = results.filter((r) => r.serviceId !== 'bank-a');
+    for (const r of unknown) assert.ok(r.state === 'failed' && r.code === 'NOT_A_SERVICE', JSON.stringify(r));
+    assert.deepEqual(documentsAsked, [], 'no discovery fetch for any region (Bank A\'s document is fresh)');
+    assert.deepEqual([...new Set(w.contacted)], [bankA.origin], 'only the known service is contacted');
+    assert.deepEqual(w.logins[0]!.map((l) => l.origin), [bankA.origin]);
+    // A known provider's stale document is fetched again; still nothing for the others.
+    clock.advance(DOCUMENT_TTL_MS + 1);
+    await gatherStatements(deps, w.caller, regions, () => undefined, 'https://ca.example', true);
+    assert.deepEqual(documentsAsked, [bankA.origin]);
   });
 
   it('"qualify first" after the login is shown as not enrolled, with the service’s own login page to qualify', async () => {

@@ -1,9 +1,15 @@
 /**
  * Gathers the portal statement page's regions (issue 8). For each region, in parallel:
- * 1. check it names a participating provider — its origin's own discovery document, with the region's
- *    service ID, not a portal, of the portal's own CA — and a statement URL on that origin (the page only picks among services;
- *    it never makes the extension contact an origin that is not a kyotsu service);
- * 2. ask the service for the statement in the browser's session there.
+ * 1. check it names a participating provider the extension ALREADY knows — one the holder has visited
+ *    with the extension (the provider registry: pending or approved), re-checked against its discovery
+ *    document, with the region's service ID, not a portal, of the portal's own CA. The page only picks
+ *    among those: an origin kyotsu does not know is NOT_A_SERVICE with no request at all, so the page
+ *    cannot make the extension probe hosts (an "unreachable" against a "not a service" would tell it which
+ *    hosts answer, on the holder's own network too);
+ * 2. ask the service for the statement in the browser's session there, at the ONE statement path of the
+ *    protocol (STATEMENT_PATH on the service's origin, src/statement-layout.ts): the page's `statementUrl`
+ *    must name exactly that, and is never fetched as given, so a page cannot have a cookie-carrying request
+ *    sent to another path of a service and read back that answer's status or message.
  * Then every service that answered "log in first" gets its login at once: a challenge from each service
  * (its discovery document's endpoint, on its origin), ONE card signature for all of them
  * (op-batch-authenticate.ts: a kyotsu-batch:1 token each, or web-eid:1.0 for a single service), each token
@@ -14,6 +20,7 @@
  */
 import { KyotsuError, toErrorObject } from '../src/errors.js';
 import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
+import { STATEMENT_PATH } from '../src/statement-layout.js';
 import { StatementFailureCode, type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
 import { type Caller } from './card-job.js';
 import { type ConsentPrompts } from './consent-prompt.js';
@@ -25,7 +32,8 @@ import { cardFailureMessage } from './statement-words.js';
 
 /** What gathering needs. */
 export interface StatementGatherDeps {
-  readonly providers: Pick<ProviderRegistry, 'recognise' | 'approve'>;
+  /** `get` answers from what is stored (no network); only a provider found there is `recognise`d (re-checked). */
+  readonly providers: Pick<ProviderRegistry, 'get' | 'recognise' | 'approve'>;
   readonly consents: Pick<ConsentPrompts, 'ask'>;
   readonly http: Http;
   /** One card signature for all these logins (authenticateMany, bound to the card). */
@@ -37,6 +45,13 @@ interface Target {
   readonly region: StatementRegionRef;
   readonly provider: ProviderRecord;
   readonly name: string;
+  /** Where its statement is read: STATEMENT_PATH on its origin, whatever else the page said. */
+  readonly statementUrl: string;
+}
+
+/** The one URL a service's statement is read at: {@link STATEMENT_PATH} on its origin. */
+export function statementUrlOf(origin: string): string {
+  return new URL(STATEMENT_PATH, origin).href;
 }
 
 /** Gathers `regions` for the portal page of `caller`; `emit` receives each region's result once, as it is known. */
@@ -65,7 +80,7 @@ export async function gatherStatements(
       seenOrigins.add(region.origin);
       const target = await resolveTarget(deps, region, portalCaUrl, signal);
       if ('code' in target) return failed(region.serviceId, target.code, target.message);
-      const first = await fetchStatement(deps.http, region.statementUrl, target.name, signal);
+      const first = await fetchStatement(deps.http, target.statementUrl, target.name, signal);
       if (first.kind === 'ok') return done({ serviceId: region.serviceId, state: 'ok', statement: first.statement });
       if (first.kind === 'failed') return failed(region.serviceId, first.code, first.message);
       needLogin.push(target);
@@ -135,7 +150,7 @@ async function loginAndFetch(
       const login = await postLoginToken(deps.http, target.provider.document.loginEndpoint, token.tokenJson, target.name, signal);
       if (login.kind === 'failed') return failed(serviceId, login.code, login.message);
       if (login.kind === 'qualify-required') return done({ serviceId, state: 'not-enrolled', qualifyUrl: sameOriginUrl(login.redirect ?? '/login', origin) });
-      const statement = await fetchStatement(deps.http, target.region.statementUrl, target.name, signal);
+      const statement = await fetchStatement(deps.http, target.statementUrl, target.name, signal);
       if (statement.kind === 'ok') return done({ serviceId, state: 'ok', statement: statement.statement });
       if (statement.kind === 'failed') return failed(serviceId, statement.code, statement.message);
       // Logged in, yet the next request is not in that session: the browser did not keep the service's cookie.
@@ -144,13 +159,24 @@ async function loginAndFetch(
   );
 }
 
-/** The region's service, checked against the origin's own discovery document, or why it is not one. */
+/**
+ * The region's service, or why it is not one. Nothing goes over the network for a region that fails a
+ * check made from what the extension holds (its statement URL, a plain-http origin off this machine, an
+ * origin the provider registry does not know): every such region gets the same answer, so the page learns
+ * nothing about the hosts it names nor about which services the holder has visited beyond those of its own.
+ */
 async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionRef, portalCaUrl: string, signal: AbortSignal): Promise<Target | { code: string; message: string }> {
   const notAService = { code: StatementFailureCode.NOT_A_SERVICE, message: `kyotsu does not know ${region.origin} as this kyotsu service, so it did not contact it.` };
-  if (!sameOrigin(region.statementUrl, region.origin)) return notAService;
+  if (!URL.canParse(region.origin)) return notAService;
+  // The statement is read at the protocol's statement path only; the page's URL must say exactly that.
+  const statementUrl = statementUrlOf(region.origin);
+  if (!URL.canParse(region.statementUrl) || new URL(region.statementUrl).href !== statementUrl) return notAService;
   // Plain http only on this machine, as for the pages themselves (sender.ts): no kyotsu page can be elsewhere.
   const { protocol, hostname } = new URL(region.origin);
   if (protocol === 'http:' && !isLoopback(hostname)) return notAService;
+  // Only a provider already in the registry (the holder visited it with the extension) is (re)checked;
+  // an origin the page names that kyotsu has never seen is not contacted at all, not even for its document.
+  if ((await deps.providers.get(region.origin)) === null) return notAService;
   let provider: ProviderRecord | null;
   try {
     provider = await deps.providers.recognise(region.origin);
@@ -163,7 +189,7 @@ async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionR
   if (sameCa(provider.document.caUrl) !== sameCa(portalCaUrl)) return notAService;
   const { challengeEndpoint, loginEndpoint } = provider.document;
   if (!sameOrigin(challengeEndpoint, region.origin) || !sameOrigin(loginEndpoint, region.origin)) return notAService;
-  return { region, provider, name: provider.document.displayName };
+  return { region, provider, name: provider.document.displayName, statementUrl };
 }
 
 function cancelled(): ExtensionError {

@@ -6,8 +6,10 @@
  * {@link parseStatementLayout}.
  *
  * Every URL of a region is on that region's own origin, so a layout can never point the extension's fetches
- * (challenge, login, statement) at a site other than the service it names. Unknown members are ignored, so
- * the layout may grow optional members.
+ * (challenge, login, statement) at a site other than the service it names; and a service's statement is
+ * read at one path of the protocol, {@link STATEMENT_PATH}, so the statement URL is exactly that path on the
+ * region's origin (the extension reads the statement there and nowhere else: background/statement-gather.ts).
+ * Unknown members are ignored, so the layout may grow optional members.
  */
 import { KyotsuError } from './errors.js';
 import { isOriginSerialization } from './protocol/origin.js';
@@ -15,7 +17,12 @@ import { parseStrictJson, StrictJsonError } from './protocol/strict-json.js';
 
 /** Where the portal serves the layout (JSON). */
 export const STATEMENT_LAYOUT_PATH = '/api/statement/layout';
-/** Where each participating service serves the logged-in holder's statement (JSON). */
+/**
+ * Where each participating service serves the logged-in holder's statement (JSON): the one path of the
+ * protocol at which the extension reads a statement, on the service's origin. Fixed rather than announced
+ * (in the discovery document or by the page), so no page can choose which path of a service the extension
+ * sends a cookie-carrying request to.
+ */
 export const STATEMENT_PATH = '/api/statement';
 /**
  * Where a holder starts qualifying a service: its login page, whose "Log in with your card" starts the card
@@ -54,7 +61,7 @@ export interface StatementRegion {
   readonly displayName: string;
   /** The service's origin (`https://bank-a.example`): what a login is signed for. Unique in a layout. */
   readonly origin: string;
-  /** Absolute URL of the statement JSON, on `origin` (`${origin}/api/statement` for the demo services). */
+  /** Absolute URL of the statement JSON: {@link STATEMENT_PATH} on `origin` (`${origin}/api/statement`), nothing else. */
   readonly statementUrl: string;
   /** Whether the certificate is qualified at the service now (false: show "not enrolled", do not log in). */
   readonly enrolled: boolean;
@@ -92,6 +99,13 @@ function urlOn(value: unknown, origin: string, field: string): string {
   return value;
 }
 
+/** The statement URL, which must be {@link STATEMENT_PATH} on `origin` exactly (no other path, no query). */
+function statementUrlOn(value: unknown, origin: string, field: string): string {
+  const url = urlOn(value, origin, field);
+  if (new URL(url).href !== new URL(STATEMENT_PATH, origin).href) throw new StatementLayoutError(field, `is not ${STATEMENT_PATH} on ${origin}`);
+  return url;
+}
+
 function parseRegion(value: unknown, field: string): StatementRegion {
   const region = record(value, field);
   const { serviceId, displayName, origin, enrolled } = region;
@@ -105,7 +119,7 @@ function parseRegion(value: unknown, field: string): StatementRegion {
     serviceId,
     displayName,
     origin,
-    statementUrl: urlOn(region.statementUrl, origin, `${field}.statementUrl`),
+    statementUrl: statementUrlOn(region.statementUrl, origin, `${field}.statementUrl`),
     enrolled,
     qualifyUrl: urlOn(region.qualifyUrl, origin, `${field}.qualifyUrl`),
   };
@@ -126,7 +140,8 @@ function parseValue(input: unknown): unknown {
  * Reads a statement layout from its JSON text or an already-parsed value, keeping only the members above.
  * Throws {@link StatementLayoutError} (`STATEMENT_LAYOUT_MALFORMED`, `details.field` naming the culprit) for a
  * wrong shape, a bad serial, more than {@link MAX_STATEMENT_REGIONS} regions, a service id or origin that
- * appears twice, or a statement / qualify URL that is not on its region's origin.
+ * appears twice, a statement URL that is not {@link STATEMENT_PATH} on its region's origin, or a qualify URL
+ * that is not on that origin.
  */
 export function parseStatementLayout(input: unknown): StatementLayout {
   const layout = record(parseValue(input), 'layout');
