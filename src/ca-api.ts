@@ -31,10 +31,23 @@ export const CaErrorCode = {
    * `CERTIFICATE_MISMATCH`. Nothing is written.
    */
   HOLDER_PROOF_INVALID: 'HOLDER_PROOF_INVALID',
+  /**
+   * 403: the `holderProof` is valid but the CA has already accepted this login (the same origin and nonce
+   * the card signed) from this service for this certificate, and the service is not listed now: a proof adds
+   * a qualification only once. A service that was prohibited needs a new login the holder makes there.
+   * Nothing is written.
+   */
+  HOLDER_PROOF_REUSED: 'HOLDER_PROOF_REUSED',
   /** 409: the certificate is invalidated; it can no longer be qualified. */
   CERTIFICATE_INVALIDATED: 'CERTIFICATE_INVALIDATED',
   /** 409: a service with this id is already registered. */
   SERVICE_EXISTS: 'SERVICE_EXISTS',
+  /**
+   * 409: (registration) another service is already registered with one of these origins (`details.origin`,
+   * `details.service`). Origins are unique across services: a login at an origin is holder proof for the one
+   * service that has it.
+   */
+  SERVICE_ORIGIN_TAKEN: 'SERVICE_ORIGIN_TAKEN',
   /** 400: the body or query does not match the route's schema; `details.field` names the culprit. */
   INVALID_REQUEST: 'INVALID_REQUEST',
   /** 400: the body is not valid JSON. */
@@ -90,7 +103,9 @@ export interface IssueResponse {
  * challenge nonce the service issued for it (already consumed there). The CA verifies that the token's
  * certificate is the serial's certificate byte for byte and that the signature verifies over one of the
  * service's registered origins and this nonce. It cannot tell whether the nonce was fresh: the proof
- * shows that the holder signed a login for this service's origin with this card, at some time.
+ * shows that the holder signed a login for this service's origin with this card, at some time. The CA
+ * remembers every proof it accepted, so one login adds the service to the list at most once
+ * (`HOLDER_PROOF_REUSED`).
  */
 export interface HolderProof {
   /** The login token's JSON text, exactly as the service received it (≤ 10 KB). */

@@ -12,7 +12,7 @@ import type { RevocationReason } from '../../src/pki/revocation-reason.js';
 import { normalizeSerialHex, randomSerial } from '../../src/pki/serial.js';
 import { actorOf, type Caller } from './caller.js';
 import { CrlPublisher } from './crl-publisher.js';
-import { parseHolderProof, verifyHolderProof } from './holder-proof.js';
+import { holderProofDigest, parseHolderProof, verifyHolderProof } from './holder-proof.js';
 import type { CaKeys } from './keys/key-store.js';
 import { OcspResponder } from './ocsp-responder.js';
 import type { CaStore, CertificateRecord } from './store/types.js';
@@ -153,8 +153,9 @@ export class CertificateAuthority {
    * qualify: adds the service to the certificate's list (idempotent), only with `proof` that the holder
    * logged in at that service with the card (holder-proof.ts): a serial is public, and a listed service may
    * invalidate the certificate. Missing proof is `HOLDER_PROOF_REQUIRED`, a proof that does not hold
-   * `HOLDER_PROOF_INVALID`; both before anything is written. Asked again with a valid proof, it answers
-   * `changed: false`.
+   * `HOLDER_PROOF_INVALID`; both before anything is written. Asked again while listed, with any valid proof,
+   * it answers `changed: false`. A proof adds the service only once: when it is not listed (e.g. after a
+   * prohibition), a proof the CA accepted before is `HOLDER_PROOF_REUSED`, and nothing is written.
    */
   async qualify(caller: Caller, serial: string, serviceId: string, proof: HolderProof | undefined): Promise<{ changed: boolean; services: readonly string[] }> {
     await this.authorizeFor(caller, serviceId);
@@ -162,11 +163,15 @@ export class CertificateAuthority {
     const [record, service] = await Promise.all([this.store.getCertificate(serial), this.store.getService(serviceId)]);
     if (!record) throw notFound(serial);
     if (!service) throw new KyotsuError(CaErrorCode.UNKNOWN_SERVICE, `no service '${serviceId}' is registered`);
-    await verifyHolderProof(holderProof, { certificateDer: record.der, origins: service.origins, caCertificateDer: this.keys.caCertificateDer, now: this.clock() });
-    // The store re-reads the certificate under its lock: an invalidation in between still wins (409).
-    const outcome = await this.store.qualify(serial, serviceId, actorOf(caller), this.clock());
+    const accepted = await verifyHolderProof(holderProof, { certificateDer: record.der, origins: service.origins, caCertificateDer: this.keys.caCertificateDer, now: this.clock() });
+    // The store re-reads the certificate under its lock: an invalidation in between still wins (409); the
+    // proof is recorded in the same transaction, so of two calls with one proof only one adds the service.
+    const outcome = await this.store.qualify(serial, serviceId, actorOf(caller), this.clock(), holderProofDigest(accepted, holderProof));
     if (outcome.kind === 'not-found') throw notFound(serial);
     if (outcome.kind === 'invalidated') throw new KyotsuError(CaErrorCode.CERTIFICATE_INVALIDATED, `certificate ${serial} is invalidated`);
+    if (outcome.kind === 'proof-reused') {
+      throw new KyotsuError(CaErrorCode.HOLDER_PROOF_REUSED, `this login was already used to list '${serviceId}' on certificate ${serial}; a new login by the holder at '${serviceId}' is needed`);
+    }
     return { changed: outcome.kind === 'added', services: outcome.services };
   }
 

@@ -39,6 +39,14 @@ describe('kyotsu ca CLI', () => {
       const listed = io(env);
       await run(['service', 'list'], listed);
       assert.match(listed.lines.join('\n'), /^bank-a\tBank A\thttps:\/\/bank-a\.example/m);
+      // Origins are unique across services: a second service at bank-a's origin would accept its logins as holder proof.
+      const copycat = io(env);
+      assert.equal(await run(['service', 'add', '--id', 'bank-z', '--name', 'Bank Z', '--origin', 'https://z.example', '--origin', 'https://bank-a.example'], copycat), 1);
+      assert.match(copycat.errors.join('\n'), /SERVICE_ORIGIN_TAKEN: origin https:\/\/bank-a\.example is already registered to service 'bank-a'/);
+      assert.doesNotMatch(copycat.lines.join('\n'), /KYOTSU_CA_API_TOKEN/);
+      const relisted = io(env);
+      await run(['service', 'list'], relisted);
+      assert.deepEqual(relisted.lines.map((line) => line.split('\t')[0]), ['bank-a']);
 
       await writeFile(join(dir, 'req.pem'), toPem(await buildCsr({ keyPair: await generateEcKeyPair() }), 'CERTIFICATE REQUEST'));
       const issued = io(env);

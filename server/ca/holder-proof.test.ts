@@ -15,6 +15,17 @@ interface ErrorBody {
 }
 
 const BANK_B = 'https://bank-b.example';
+/** Order of the P-256 group (SEC 2 §2.4.2). */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** The same ES256 token with its signature (r, s) replaced by (r, n − s): a different byte string that verifies too. */
+function highS(tokenText: string): string {
+  const token = JSON.parse(tokenText) as { signature: string };
+  const signature = fromBase64(token.signature);
+  const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+  const flipped = Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex');
+  return JSON.stringify({ ...token, signature: toBase64(Uint8Array.from([...signature.subarray(0, 32), ...flipped])) });
+}
 
 for (const backend of BACKENDS) {
   describe(`qualify holder proof (${backend})`, () => {
@@ -122,6 +133,40 @@ for (const backend of BACKENDS) {
       const second = await put(holder, { holderProof: await loginProof(holder, 'https://www.card.example') }, 'card-co');
       assert.equal(second.status, 200, JSON.stringify(second.body));
       assert.deepEqual(await test.store.listAvailableServices(holder.serial), ['bank-a', 'bank-b', 'card-co']);
+    });
+
+    it('a login adds the service once: after it prohibits itself, the same login (even re-signed as (r, n−s)) is HOLDER_PROOF_REUSED; a new login re-adds it', async () => {
+      const holder = await issueVia(test, 'bank-a');
+      const first = await loginProof(holder, BANK_B);
+      const second = await loginProof(holder, BANK_B);
+      assert.deepEqual((await put(holder, { holderProof: first })).body, { serial: holder.serial, serviceId: 'bank-b', qualified: true, changed: true });
+      // Still listed: a repeated qualify is idempotent whatever valid proof it carries.
+      assert.deepEqual((await put(holder, { holderProof: first })).body, { serial: holder.serial, serviceId: 'bank-b', qualified: true, changed: false });
+      assert.deepEqual((await put(holder, { holderProof: second })).body, { serial: holder.serial, serviceId: 'bank-b', qualified: true, changed: false });
+
+      // The holder has bank-b prohibited; bank-b kept the tokens it received.
+      const removed = await test.api('bank-b', 'DELETE', `/api/v1/certificates/${holder.serial}/services/bank-b`);
+      assert.deepEqual(removed.body, { serial: holder.serial, serviceId: 'bank-b', qualified: false, changed: true });
+      for (const replay of [first, second, { token: highS(first.token), nonce: first.nonce }]) {
+        const error = await refused(holder, put(holder, { holderProof: replay }), 403, 'HOLDER_PROOF_REUSED');
+        assert.match(error.message, /new login/);
+      }
+      const invalidate = await test.api('bank-b', 'POST', `/api/v1/certificates/${holder.serial}/invalidate`, { reason: 'keyCompromise' });
+      assert.equal(invalidate.status, 403, 'still not listed, so it cannot invalidate');
+
+      // The holder logs in at bank-b again: that is the holder's presence, and it qualifies.
+      assert.deepEqual((await put(holder, { holderProof: await loginProof(holder, BANK_B) })).body, { serial: holder.serial, serviceId: 'bank-b', qualified: true, changed: true });
+    });
+
+    it('a proof is remembered per service and certificate: bank-b’s used login does not block another holder or card-co', async () => {
+      const holder = await issueVia(test, 'bank-a');
+      const other = await issueVia(test, 'bank-a');
+      const nonce = generateChallengeNonce(); // a careless service issuing one nonce twice
+      assert.equal((await put(holder, { holderProof: await loginProof(holder, BANK_B, nonce) })).status, 200);
+      assert.equal((await put(other, { holderProof: await loginProof(other, BANK_B, nonce) })).status, 200);
+      assert.equal((await put(holder, { holderProof: await loginProof(holder, 'https://card.example', nonce) }, 'card-co')).status, 200);
+      assert.deepEqual(await test.store.listAvailableServices(holder.serial), ['bank-a', 'bank-b', 'card-co']);
+      assert.deepEqual(await test.store.listAvailableServices(other.serial), ['bank-a', 'bank-b']);
     });
 
     it('a valid proof on an invalidated certificate is still 409 CERTIFICATE_INVALIDATED', async () => {

@@ -13,9 +13,12 @@
  *
  * What it shows: the holder signed a login for this service's origin with this card. What it cannot show:
  * that the nonce was fresh — the nonce is the service's, and only the service knows whether it issued and
- * consumed it. So a service that once received a token legitimately could replay it later (for example
- * after prohibiting itself); that residual is accepted here: such a service already had the holder's login.
+ * consumed it. So the CA remembers each proof it accepted ({@link holderProofDigest}, stored per
+ * certificate and service in the same transaction as the qualification) and refuses a proof seen before
+ * when it would add the service again (`HOLDER_PROOF_REUSED`): after a prohibition, a service needs a new
+ * login the holder makes there.
  */
+import { createHash } from 'node:crypto';
 import { CaErrorCode, type HolderProof } from '../../src/ca-api.js';
 import { bytesEqual } from '../../src/bytes.js';
 import { KyotsuError } from '../../src/errors.js';
@@ -60,12 +63,18 @@ export interface HolderProofContext {
   readonly now: Date;
 }
 
+/** An accepted proof: the origin the card signed the login for. */
+export interface AcceptedHolderProof {
+  readonly origin: string;
+}
+
 /**
- * Resolves when `proof` shows the holder of `certificateDer` logged in at one of `origins`; otherwise
- * rejects with `HOLDER_PROOF_INVALID` (`details.reason`: the verifier's code or `CERTIFICATE_MISMATCH`).
- * Writes nothing and makes no network call (revocation is the CA's own business and decided by its store).
+ * Resolves with the origin when `proof` shows the holder of `certificateDer` logged in at one of `origins`;
+ * otherwise rejects with `HOLDER_PROOF_INVALID` (`details.reason`: the verifier's code or
+ * `CERTIFICATE_MISMATCH`). Writes nothing and makes no network call (revocation is the CA's own business and
+ * decided by its store).
  */
-export async function verifyHolderProof(proof: HolderProof, context: HolderProofContext): Promise<void> {
+export async function verifyHolderProof(proof: HolderProof, context: HolderProofContext): Promise<AcceptedHolderProof> {
   let lastFailure: AuthError | null = null;
   try {
     // Cheap check first: a token for another card never reaches the signature check.
@@ -75,7 +84,7 @@ export async function verifyHolderProof(proof: HolderProof, context: HolderProof
     for (const origin of context.origins) {
       try {
         await verifyAnyAuthToken(proof.token, { origin, challengeNonce: proof.nonce, trustAnchors: [context.caCertificateDer], revocation: 'none', now: context.now });
-        return;
+        return { origin };
       } catch (error) {
         // Only the signature depends on the origin; any other failure is the same for every origin.
         if (!(error instanceof AuthError) || error.code !== AuthErrorCode.TOKEN_SIGNATURE_INVALID) throw error;
@@ -88,4 +97,19 @@ export async function verifyHolderProof(proof: HolderProof, context: HolderProof
     throw proofInvalid(error.code, error.message);
   }
   throw proofInvalid(lastFailure?.code ?? AuthErrorCode.TOKEN_SIGNATURE_INVALID, 'the token was not signed for any origin this service is registered with, or not for this nonce');
+}
+
+/**
+ * What identifies an accepted login, for telling a proof seen before: SHA-256 of the Web eID signed data
+ * H(origin) ‖ H(nonce) (SHA-256 here whatever the token's algorithm; the nonce as the UTF-8 of its text, as
+ * signed — src/protocol/signed-data.ts). For a batch token it is its leaf's (origin, nonce).
+ *
+ * Deliberately not a digest of the signature bytes: an ECDSA signature is malleable — (r, n − s) verifies as
+ * well as (r, s), and the verifier does not insist on low s — so a service could present the same login
+ * again under "new" signature bytes. The signed data is fixed by what the card signed: a token verifies only
+ * for the origin and nonce it was signed over.
+ */
+export function holderProofDigest(accepted: AcceptedHolderProof, proof: HolderProof): Uint8Array {
+  const h = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+  return new Uint8Array(createHash('sha256').update(Buffer.concat([h(accepted.origin), h(proof.nonce)])).digest());
 }

@@ -11,6 +11,7 @@ import { KyotsuError } from '../../../src/errors.js';
 import type { RevocationReason } from '../../../src/pki/revocation-reason.js';
 import { CaServerError, CaServerErrorCode } from '../errors.js';
 import { AuditAction, certificateAuditValue, serviceAuditValue } from './audit-values.js';
+import { originClaims, originTaken } from './origins.js';
 import { type AuditRow, type CertificateRow, type Millis, type Numeric, type OutboxRow, type ServiceRow, toAuditEntry, toCertificate, toDate, toDelivery, toService } from './rows.js';
 import type {
   Actor,
@@ -31,7 +32,8 @@ import type {
   ServiceRecord,
 } from './types.js';
 
-const SCHEMA_VERSION = 1;
+/** 2: `service_origins` (origins unique across services) and `holder_proofs` (a proof adds a service once). */
+const SCHEMA_VERSION = 2;
 /** Advisory lock key held while migrating, so instances starting together do not race (an arbitrary constant). */
 const MIGRATION_LOCK = 0x6b796f74;
 
@@ -113,6 +115,17 @@ CREATE TABLE IF NOT EXISTS crl_state (
   published_next_update BIGINT
 );
 INSERT INTO crl_state (id, generation, last_number) VALUES (1, 0, 0) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS service_origins (
+  origin TEXT PRIMARY KEY,
+  service_id TEXT NOT NULL REFERENCES services(id)
+);
+CREATE TABLE IF NOT EXISTS holder_proofs (
+  serial TEXT NOT NULL REFERENCES certificates(serial),
+  service_id TEXT NOT NULL REFERENCES services(id),
+  digest BYTEA NOT NULL,
+  accepted_at BIGINT NOT NULL,
+  PRIMARY KEY (serial, service_id, digest)
+);
 `;
 
 /** SQLSTATE classes and socket errors that mean "the database is not reachable right now". */
@@ -220,10 +233,19 @@ export class PostgresStore implements CaStore {
       await client.query(SCHEMA);
       const result = await client.query<{ version: number }>('SELECT version FROM schema_version');
       const row = result.rows[0];
-      if (!row) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
-      else if (row.version > SCHEMA_VERSION) {
+      if (row && row.version > SCHEMA_VERSION) {
         throw new CaServerError(CaServerErrorCode.CA_STORE_SCHEMA_UNSUPPORTED, `store schema ${row.version} is newer than ${SCHEMA_VERSION}`);
       }
+      if (row && row.version < 2) {
+        // 1 → 2: fill service_origins from the services registered so far (refused if two share an origin).
+        const services = (await client.query<ServiceRow>('SELECT * FROM services ORDER BY created_at, id COLLATE "C"')).rows.map(toService);
+        for (const { owner, origin, service } of originClaims(services)) {
+          if (owner !== undefined) throw originTaken(origin, owner, service);
+          await client.query('INSERT INTO service_origins (origin, service_id) VALUES ($1, $2)', [origin, service]);
+        }
+      }
+      if (!row) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
+      else if (row.version < SCHEMA_VERSION) await client.query('UPDATE schema_version SET version = $1', [SCHEMA_VERSION]);
     });
   }
 
@@ -249,6 +271,13 @@ export class PostgresStore implements CaStore {
         ],
       );
       if (result.rowCount !== 1) throw new KyotsuError(CaErrorCode.SERVICE_EXISTS, `service '${service.id}' is already registered`);
+      for (const origin of service.origins) {
+        // A concurrent registration of the same origin waits here on the key until the first commits; then
+        // the owner read below is the other service, and this one is refused.
+        await client.query('INSERT INTO service_origins (origin, service_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [origin, service.id]);
+        const owner = (await client.query<{ service_id: string }>('SELECT service_id FROM service_origins WHERE origin = $1', [origin])).rows[0]!.service_id;
+        if (owner !== service.id) throw originTaken(origin, owner, service.id);
+      }
       await PostgresStore.audit(client, service.createdAt, actor, AuditAction.SERVICE_REGISTER, null, null, serviceAuditValue(service));
     });
   }
@@ -308,13 +337,19 @@ export class PostgresStore implements CaStore {
     return { valid: count('valid'), invalidated: count('invalidated') };
   }
 
-  async qualify(serial: string, serviceId: string, actor: Actor, at: Date): Promise<QualifyOutcome> {
+  async qualify(serial: string, serviceId: string, actor: Actor, at: Date, proofDigest: Uint8Array): Promise<QualifyOutcome> {
     return this.tx(async (client): Promise<QualifyOutcome> => {
       // Lock the certificate row: qualify, prohibit and invalidate on one serial serialise here.
       const row = (await client.query<{ status: string }>('SELECT status FROM certificates WHERE serial = $1 FOR UPDATE', [serial])).rows[0];
       if (!row) return { kind: 'not-found' };
       if (row.status !== 'valid') return { kind: 'invalidated' };
       const before = await PostgresStore.services(client, serial);
+      const recorded = await client.query(
+        'INSERT INTO holder_proofs (serial, service_id, digest, accepted_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [serial, serviceId, Buffer.from(proofDigest), at.getTime()],
+      );
+      // A proof adds the service only once; listed already, any valid proof is a no-op (recorded above).
+      if (!recorded.rowCount && !before.includes(serviceId)) return { kind: 'proof-reused' };
       const inserted = await client.query(
         'INSERT INTO available_services (serial, service_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         [serial, serviceId, at.getTime()],

@@ -11,6 +11,7 @@ import { KyotsuError } from '../../../src/errors.js';
 import type { RevocationReason } from '../../../src/pki/revocation-reason.js';
 import { CaServerError, CaServerErrorCode } from '../errors.js';
 import { AuditAction, certificateAuditValue, serviceAuditValue } from './audit-values.js';
+import { originClaims, originTaken } from './origins.js';
 import { type AuditRow, type CertificateRow, type OutboxRow, type ServiceRow, toAuditEntry, toCertificate, toDelivery, toService } from './rows.js';
 import type {
   Actor,
@@ -31,7 +32,8 @@ import type {
   ServiceRecord,
 } from './types.js';
 
-const SCHEMA_VERSION = 1;
+/** 2: `service_origins` (origins unique across services) and `holder_proofs` (a proof adds a service once). */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -105,6 +107,17 @@ CREATE TABLE IF NOT EXISTS crl_state (
   published_next_update INTEGER
 );
 INSERT OR IGNORE INTO crl_state (id, generation, last_number) VALUES (1, 0, 0);
+CREATE TABLE IF NOT EXISTS service_origins (
+  origin TEXT PRIMARY KEY,
+  service_id TEXT NOT NULL REFERENCES services(id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS holder_proofs (
+  serial TEXT NOT NULL REFERENCES certificates(serial),
+  service_id TEXT NOT NULL REFERENCES services(id),
+  digest BLOB NOT NULL,
+  accepted_at INTEGER NOT NULL,
+  PRIMARY KEY (serial, service_id, digest)
+) WITHOUT ROWID;
 `;
 
 function json(value: JsonValue | null): string | null {
@@ -167,8 +180,17 @@ export class SqliteStore implements CaStore {
       this.db.transaction(() => {
         this.db.exec(SCHEMA);
         const row = this.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+        if (row && row.version > SCHEMA_VERSION) throw new CaServerError(CaServerErrorCode.CA_STORE_SCHEMA_UNSUPPORTED, `store schema ${row.version} is newer than ${SCHEMA_VERSION}`);
+        if (row && row.version < 2) {
+          // 1 → 2: fill service_origins from the services registered so far (refused if two share an origin).
+          const services = (this.prepare('SELECT * FROM services ORDER BY created_at, id').all() as ServiceRow[]).map(toService);
+          for (const { owner, origin, service } of originClaims(services)) {
+            if (owner !== undefined) throw originTaken(origin, owner, service);
+            this.prepare('INSERT INTO service_origins (origin, service_id) VALUES (?, ?)').run(origin, service);
+          }
+        }
         if (!row) this.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-        else if (row.version > SCHEMA_VERSION) throw new CaServerError(CaServerErrorCode.CA_STORE_SCHEMA_UNSUPPORTED, `store schema ${row.version} is newer than ${SCHEMA_VERSION}`);
+        else if (row.version < SCHEMA_VERSION) this.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
       }).immediate();
     });
   }
@@ -184,6 +206,10 @@ export class SqliteStore implements CaStore {
       this.db.transaction(() => {
         const existing = this.prepare('SELECT 1 FROM services WHERE id = ?').get(service.id);
         if (existing) throw new KyotsuError(CaErrorCode.SERVICE_EXISTS, `service '${service.id}' is already registered`);
+        for (const origin of service.origins) {
+          const owner = this.prepare('SELECT service_id FROM service_origins WHERE origin = ?').get(origin) as { service_id: string } | undefined;
+          if (owner) throw originTaken(origin, owner.service_id, service.id);
+        }
         this.db
           .prepare(
             `INSERT INTO services (id, display_name, origins, portal, webhook_url, webhook_secret, token_id, token_hash, created_at)
@@ -200,6 +226,8 @@ export class SqliteStore implements CaStore {
             Buffer.from(service.tokenHash),
             service.createdAt.getTime(),
           );
+        const claim = this.prepare('INSERT OR IGNORE INTO service_origins (origin, service_id) VALUES (?, ?)');
+        for (const origin of service.origins) claim.run(origin, service.id);
         this.audit(service.createdAt, actor, AuditAction.SERVICE_REGISTER, null, null, serviceAuditValue(service));
       }).immediate();
     });
@@ -269,13 +297,17 @@ export class SqliteStore implements CaStore {
     });
   }
 
-  qualify(serial: string, serviceId: string, actor: Actor, at: Date): Promise<QualifyOutcome> {
+  qualify(serial: string, serviceId: string, actor: Actor, at: Date, proofDigest: Uint8Array): Promise<QualifyOutcome> {
     return settle(() => {
       const outcome = this.db.transaction((): QualifyOutcome => {
         const row = this.prepare('SELECT status FROM certificates WHERE serial = ?').get(serial) as { status: string } | undefined;
         if (!row) return { kind: 'not-found' };
         if (row.status !== 'valid') return { kind: 'invalidated' };
         const before = this.services(serial);
+        const recorded = this.prepare('INSERT INTO holder_proofs (serial, service_id, digest, accepted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+          .run(serial, serviceId, Buffer.from(proofDigest), at.getTime()).changes;
+        // A proof adds the service only once; listed already, any valid proof is a no-op (recorded above).
+        if (!recorded && !before.includes(serviceId)) return { kind: 'proof-reused' };
         const inserted = this.db
           .prepare('INSERT INTO available_services (serial, service_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
           .run(serial, serviceId, at.getTime()).changes;

@@ -69,6 +69,8 @@ function certificate(issuedBy: string, extra: Partial<CertificateRecord> = {}): 
 }
 
 const actor = (id: string): Actor => `service:${id}`;
+/** A distinct accepted-proof digest per call (what holder-proof.ts `holderProofDigest` gives the store). */
+const proof = (): Uint8Array => crypto.getRandomValues(new Uint8Array(32));
 const body = (id: string, serial: string, at: Date): string =>
   JSON.stringify({ type: 'certificate.invalidated', serial, invalidatedAt: at.toISOString(), id });
 
@@ -119,11 +121,11 @@ for (const backend of backends) {
       const record = certificate('bank-a');
       await store.insertCertificate(record, actor('bank-a'));
       const at = new Date();
-      assert.deepEqual(await store.qualify(record.serial, 'bank-b', actor('bank-b'), at), { kind: 'added', services: ['bank-a', 'bank-b'] });
-      assert.deepEqual(await store.qualify(record.serial, 'bank-b', actor('bank-b'), at), { kind: 'unchanged', services: ['bank-a', 'bank-b'] });
+      assert.deepEqual(await store.qualify(record.serial, 'bank-b', actor('bank-b'), at, proof()), { kind: 'added', services: ['bank-a', 'bank-b'] });
+      assert.deepEqual(await store.qualify(record.serial, 'bank-b', actor('bank-b'), at, proof()), { kind: 'unchanged', services: ['bank-a', 'bank-b'] });
       assert.deepEqual(await store.prohibit(record.serial, 'bank-a', actor('bank-a'), at), { kind: 'removed', services: ['bank-b'] });
       assert.deepEqual(await store.prohibit(record.serial, 'bank-a', actor('bank-a'), at), { kind: 'unchanged', services: ['bank-b'] });
-      assert.deepEqual(await store.qualify('7f', 'bank-b', actor('bank-b'), at), { kind: 'not-found' });
+      assert.deepEqual(await store.qualify('7f', 'bank-b', actor('bank-b'), at, proof()), { kind: 'not-found' });
       assert.deepEqual(await store.prohibit('7f', 'bank-b', actor('bank-b'), at), { kind: 'not-found' });
       const audit = await store.listAudit({ serial: record.serial });
       assert.deepEqual(
@@ -171,8 +173,55 @@ for (const backend of backends) {
       assert.equal(again.kind, 'already');
       assert.equal((await store.getCertificate(record.serial))?.invalidationReason, 'keyCompromise', 'first reason kept');
       assert.equal((await store.listDeliveries()).filter((entry) => entry.body.includes(record.serial)).length, 2, 'no new deliveries');
-      assert.deepEqual(await store.qualify(record.serial, 'bank-b', actor('bank-b'), new Date()), { kind: 'invalidated' });
+      assert.deepEqual(await store.qualify(record.serial, 'bank-b', actor('bank-b'), new Date(), proof()), { kind: 'invalidated' });
       assert.equal((await store.invalidate('7f', 'unspecified', actor('bank-a'), new Date(), body)).kind, 'not-found');
+    });
+
+    it('adds a service with one proof only once: after a prohibition the same proof writes nothing', async () => {
+      const record = certificate('bank-a');
+      await store.insertCertificate(record, actor('bank-a'));
+      const [first, second, third] = [proof(), proof(), proof()];
+      assert.equal((await store.qualify(record.serial, 'bank-b', actor('bank-b'), new Date(), first)).kind, 'added');
+      assert.equal((await store.qualify(record.serial, 'bank-b', actor('bank-b'), new Date(), first)).kind, 'unchanged', 'listed: the same proof is a no-op');
+      assert.equal((await store.qualify(record.serial, 'bank-b', actor('bank-b'), new Date(), second)).kind, 'unchanged');
+      assert.equal((await store.prohibit(record.serial, 'bank-b', actor('bank-b'), new Date())).kind, 'removed');
+      const audit = (await store.listAudit({ serial: record.serial })).length;
+      for (const used of [first, second]) {
+        assert.deepEqual(await store.qualify(record.serial, 'bank-b', actor('bank-b'), new Date(), used), { kind: 'proof-reused' });
+      }
+      assert.deepEqual(await store.listAvailableServices(record.serial), ['bank-a']);
+      assert.equal((await store.listAudit({ serial: record.serial })).length, audit, 'a refused proof leaves no audit entry');
+      // The digest is per certificate and service: the same bytes for another service or certificate are new.
+      assert.equal((await store.qualify(record.serial, 'portal', actor('portal'), new Date(), first)).kind, 'added');
+      const other = certificate('bank-a');
+      await store.insertCertificate(other, actor('bank-a'));
+      assert.equal((await store.qualify(other.serial, 'bank-b', actor('bank-b'), new Date(), first)).kind, 'added');
+      assert.equal((await store.qualify(record.serial, 'bank-b', actor('bank-b'), new Date(), third)).kind, 'added', 'a new proof adds it again');
+    });
+
+    it('refuses a service whose origin another service has, and writes nothing', async () => {
+      const audit = (await store.listAudit()).length;
+      for (const origins of [['https://bank-a.example'], ['https://fresh.example', 'https://bank-b.example']]) {
+        await assert.rejects(
+          store.insertService(service('copycat', { origins, tokenId: 'tokcopycat' }), 'admin:test'),
+          (error: unknown) => error instanceof KyotsuError && error.code === 'SERVICE_ORIGIN_TAKEN' && origins.includes(String(error.details?.origin)),
+        );
+      }
+      assert.equal(await store.getService('copycat'), null);
+      assert.equal((await store.listAudit()).length, audit);
+      // Neither refusal claimed https://fresh.example: it is free for the next service.
+      await store.insertService(service('fresh', { origins: ['https://fresh.example', 'https://fresh.example'], tokenId: 'tokfresh' }), 'admin:test');
+      assert.deepEqual((await store.getService('fresh'))?.origins, ['https://fresh.example', 'https://fresh.example']);
+    });
+
+    it('registers two services with one origin at once: exactly one wins', async () => {
+      const results = await Promise.allSettled(
+        ['race-1', 'race-2'].map((id) => store.insertService(service(id, { origins: ['https://race.example'], tokenId: `tok${id}` }), 'admin:test')),
+      );
+      assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
+      const refused = results.find((result) => result.status === 'rejected');
+      assert.ok(refused && refused.reason instanceof KyotsuError && refused.reason.code === 'SERVICE_ORIGIN_TAKEN', String(refused && refused.reason));
+      assert.equal((await store.listServices()).filter((entry) => entry.origins.includes('https://race.example')).length, 1);
     });
 
     it('keeps the audit log append-only', async () => {

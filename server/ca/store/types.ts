@@ -88,7 +88,9 @@ export interface ClaimedDelivery extends OutboxDelivery {
 export type QualifyOutcome =
   | { readonly kind: 'added' | 'unchanged'; readonly services: readonly string[] }
   | { readonly kind: 'not-found' }
-  | { readonly kind: 'invalidated' };
+  | { readonly kind: 'invalidated' }
+  /** The service is not listed and this proof was accepted before: nothing was written. */
+  | { readonly kind: 'proof-reused' };
 
 /** Result of removing a service from a certificate's list. */
 export type ProhibitOutcome = { readonly kind: 'removed' | 'unchanged'; readonly services: readonly string[] } | { readonly kind: 'not-found' };
@@ -145,7 +147,11 @@ export interface CaStore {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  /** Registers a service; `SERVICE_EXISTS` if the id is taken. Audited as `service.register`. */
+  /**
+   * Registers a service; `SERVICE_EXISTS` if the id is taken, `SERVICE_ORIGIN_TAKEN` if another service has
+   * one of its origins (origins are unique across services, enforced by the `service_origins` table).
+   * Audited as `service.register`.
+   */
   insertService(service: ServiceRecord, actor: Actor): Promise<void>;
   getService(id: string): Promise<ServiceRecord | null>;
   findServiceByTokenId(tokenId: string): Promise<ServiceRecord | null>;
@@ -157,8 +163,13 @@ export interface CaStore {
   /** How many certificates there are, by status (for `kyotsu ca status`). */
   countCertificates(): Promise<{ valid: number; invalidated: number }>;
 
-  /** Adds `serviceId` to the certificate's list (idempotent). */
-  qualify(serial: string, serviceId: string, actor: Actor, at: Date): Promise<QualifyOutcome>;
+  /**
+   * Adds `serviceId` to the certificate's list (idempotent), recording `proofDigest` (the accepted holder
+   * proof, holder-proof.ts `holderProofDigest`) in the same transaction. When the service is not listed
+   * and the proof was recorded before for this certificate and service, writes nothing: `proof-reused`.
+   * When it is listed already, the proof is recorded too and the answer is `unchanged`.
+   */
+  qualify(serial: string, serviceId: string, actor: Actor, at: Date, proofDigest: Uint8Array): Promise<QualifyOutcome>;
   /** Removes `serviceId` from the certificate's list (idempotent). */
   prohibit(serial: string, serviceId: string, actor: Actor, at: Date): Promise<ProhibitOutcome>;
   /** The certificate's service ids, sorted; `null` when the certificate does not exist. */
