@@ -81,3 +81,57 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  describe(`concurrency of holder proofs (${backend})`, () => {
+    it('one proof raced against itself and a prohibition: it adds the service at most once, and never back after the prohibition', async () => {
+      const services = SERVICES.slice(0, 40);
+      const test = await startTestCa(backend, {
+        services: [{ id: 'issuer', displayName: 'Issuer', origins: ['https://issuer.example'] }, ...services.map((id) => ({ id, displayName: id, origins: [`https://${id}.example`] }))],
+        webhooks: false,
+      });
+      try {
+        const holder = await issueVia(test, 'issuer');
+        const { serial } = holder;
+        const path = (id: string): string => `/api/v1/certificates/${serial}/services/${id}`;
+        // Half the services are listed already with the proof they will replay; the other half hold an unused one.
+        const replaying = services.slice(0, 20);
+        const fresh = services.slice(20);
+        const proofs = new Map(await Promise.all(services.map(async (id) => [id, { holderProof: await loginProof(holder, `https://${id}.example`) }] as const)));
+        for (const id of replaying) assert.equal((await test.api(id, 'PUT', path(id), proofs.get(id))).status, 200);
+        const auditStart = (await test.store.listAudit({ serial })).length;
+
+        // Each replaying service: DELETE and two PUTs with its used proof; each fresh one: three PUTs with one proof. 120 at once.
+        const calls = shuffled(
+          [...replaying.flatMap((id) => [['DELETE', id], ['PUT', id], ['PUT', id]]), ...fresh.flatMap((id) => [['PUT', id], ['PUT', id], ['PUT', id]])],
+          777,
+        );
+        const responses = await Promise.all(calls.map(([method, id]) => test.api(id!, method!, path(id!), method === 'PUT' ? proofs.get(id!) : undefined)));
+
+        const outcome = (id: string): string[] =>
+          responses
+            .filter((_, i) => calls[i]![1] === id && calls[i]![0] === 'PUT')
+            .map((response) => (response.status === 200 ? `changed:${String((response.body as { changed: boolean }).changed)}` : (response.body as { error: { code: string } }).error.code))
+            .sort();
+        for (const id of fresh) assert.deepEqual(outcome(id), ['changed:false', 'changed:false', 'changed:true'], `${id}: one proof added it exactly once`);
+        for (const id of replaying) {
+          // Before the DELETE a PUT is a no-op; after it the used proof is refused. Never added again.
+          assert.ok(outcome(id).every((result) => result === 'changed:false' || result === 'HOLDER_PROOF_REUSED'), `${id}: ${outcome(id).join(', ')}`);
+        }
+        assert.deepEqual(await test.store.listAvailableServices(serial), ['issuer', ...fresh].sort());
+
+        // Refused calls wrote nothing; the rest form one linear history.
+        const refusedCount = responses.filter((response) => response.status === 403).length;
+        const audit = (await test.store.listAudit({ serial })).slice(auditStart);
+        assert.equal(audit.length, calls.length - refusedCount);
+        let previous = ['issuer', ...replaying].sort();
+        for (const entry of audit) {
+          assert.deepEqual((entry.before as { services: string[] }).services, previous, `audit entry ${entry.id} starts where the last ended`);
+          previous = (entry.after as { services: string[] }).services;
+        }
+      } finally {
+        await test.close();
+      }
+    });
+  });
+}
