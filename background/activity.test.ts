@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ActivityEntry } from '../src/message-results.js';
-import { ActivityLog } from './activity.js';
+import { type ActivityEntry, type ServiceVerdict } from '../src/message-results.js';
+import { ActivityLog, VERDICT_WAIT_MS } from './activity.js';
+import { ManualClock } from './clock.js';
 import { createMemoryStore } from './kv-store.js';
 
 const entry = (time: number, result = 'ok', origin = 'https://bank-a.example'): ActivityEntry => ({
@@ -16,7 +17,7 @@ const entry = (time: number, result = 'ok', origin = 'https://bank-a.example'): 
 
 let counter = 0;
 /** A log whose entries are named e1, e2, … */
-const newLog = (cap?: number) => new ActivityLog(createMemoryStore(), undefined, cap, () => `e${++counter}`);
+const newLog = (cap?: number) => new ActivityLog(createMemoryStore(), { cap, newId: () => `e${++counter}` });
 /** An entry as stored: with the id the log gave it. */
 const named = (e: ActivityEntry, id: string): ActivityEntry => ({ ...e, id });
 const CARD_CO = 'https://card-co.example';
@@ -38,7 +39,7 @@ describe('activity log', () => {
 
   it('tells the listener about each entry (the background notifies after automatic logins)', async () => {
     const heard: ActivityEntry[] = [];
-    const log = new ActivityLog(createMemoryStore(), (e) => heard.push(e), undefined, () => 'e7');
+    const log = new ActivityLog(createMemoryStore(), { onRecord: (e) => heard.push(e), newId: () => 'e7' });
     await log.record(entry(7));
     assert.deepEqual(heard, [named(entry(7), 'e7')]);
   });
@@ -82,7 +83,7 @@ describe('activity log: the service\'s verdict on a signature', () => {
 
   it('tells the listener again once the verdict lands (the notification after an automatic login waits for it)', async () => {
     const heard: ActivityEntry[] = [];
-    const log = new ActivityLog(createMemoryStore(), (e) => heard.push(e), undefined, () => 'e1');
+    const log = new ActivityLog(createMemoryStore(), { onRecord: (e) => heard.push(e), newId: () => 'e1' });
     await log.forTab(1).record(entry(1));
     await log.recordVerdict(1, entry(1).origin!, { outcome: 'logged-in', code: null });
     assert.deepEqual(heard.map((e) => e.verdict ?? null), [null, { outcome: 'logged-in', code: null }]);
@@ -93,5 +94,58 @@ describe('activity log: the service\'s verdict on a signature', () => {
     await log.forTab(5).record(entry(1));
     log.tabRemoved(5);
     assert.equal(await log.recordVerdict(5, entry(1).origin!, { outcome: 'logged-in', code: null }), false);
+  });
+});
+
+describe('activity log: every signature for a tab is settled once, verdict or not', () => {
+  /** A log on a manual clock that lists what `onSettled` heard, as [time, verdict outcome or null]. */
+  function settling() {
+    const clock = new ManualClock();
+    const settled: [number, string | null][] = [];
+    let n = 0;
+    const log = new ActivityLog(createMemoryStore(), { onSettled: (e, v: ServiceVerdict | null) => settled.push([e.time, v?.outcome ?? null]), newId: () => `s${++n}`, clock });
+    return { log, clock, settled };
+  }
+
+  it('with the verdict when it comes, once, and the timer then stays quiet', async () => {
+    const { log, clock, settled } = settling();
+    await log.forTab(1).record(entry(1));
+    assert.deepEqual(settled, [], 'nothing told while the service is answering');
+    await log.recordVerdict(1, entry(1).origin!, { outcome: 'refused', code: 'CERTIFICATE_REVOKED' });
+    clock.advance(VERDICT_WAIT_MS * 2);
+    log.tabRemoved(1);
+    assert.deepEqual(settled, [[1, 'refused']]);
+  });
+
+  it('without a verdict when none came a few seconds after signing; a late verdict is still logged but not told again', async () => {
+    const { log, clock, settled } = settling();
+    await log.forTab(1).record(entry(1));
+    clock.advance(VERDICT_WAIT_MS - 1);
+    assert.deepEqual(settled, []);
+    clock.advance(1);
+    assert.deepEqual(settled, [[1, null]], 'a slow service cannot hold the notice back');
+    assert.equal(await log.recordVerdict(1, entry(1).origin!, { outcome: 'logged-in', code: null }), true);
+    assert.deepEqual((await log.list())[0]!.verdict, { outcome: 'logged-in', code: null });
+    assert.deepEqual(settled, [[1, null]]);
+  });
+
+  it('without a verdict when the tab closes, navigates away, or has the card sign again first', async () => {
+    const { log, settled } = settling();
+    await log.forTab(1).record(entry(1));
+    log.tabRemoved(1);
+    await log.forTab(2).record(entry(2));
+    log.tabNavigated(2);
+    await log.forTab(3).record(entry(3));
+    await log.forTab(3).record(entry(4));
+    assert.deepEqual(settled, [[1, null], [2, null], [3, null]]);
+    assert.equal(await log.recordVerdict(2, entry(2).origin!, { outcome: 'logged-in', code: null }), false, 'the page that left cannot answer later');
+  });
+
+  it('only successful signatures made for a tab are settled (failed ones and the options page are not)', async () => {
+    const { log, clock, settled } = settling();
+    await log.forTab(1).record(entry(1, 'PIN_CANCELLED'));
+    await log.record(entry(2));
+    clock.advance(VERDICT_WAIT_MS);
+    assert.deepEqual(settled, []);
   });
 });

@@ -8,27 +8,58 @@
  * `recordVerdict` writes it onto that signature's entry. The link lives in memory, per tab: a view of the
  * log made with `forTab` remembers the tab's newest signature, and only a report from that same tab and
  * origin may complete it, once — so a page can never write onto another origin's (or another tab's) entry.
+ *
+ * Each such signature is also *settled* exactly once (`onSettled`, which the background turns into the
+ * notification after an automatic login): with the verdict when it comes, or with none when the tab closes
+ * or navigates away first, when the tab has the card sign again, or {@link VERDICT_WAIT_MS} after signing.
+ * A verdict that comes after that is still written onto the entry. So no service can keep the holder from
+ * being told that the card signed, by refusing, by answering slowly or by navigating away.
  */
 import { type ActivityEntry, type ServiceVerdict } from '../src/message-results.js';
+import { type Clock, systemClock } from './clock.js';
 import { createUpdater, type KeyValueStore } from './kv-store.js';
 
 const KEY = 'activity';
 /** Entries kept; older ones fall off. */
 export const ACTIVITY_CAP = 200;
+/**
+ * How long after signing a tab's verdict is waited for before the signature is settled without one. A
+ * service answers a token in well under a second; the page reports at once (content/wiring.ts).
+ */
+export const VERDICT_WAIT_MS = 5_000;
+
+/** How a log is built; every member is optional. */
+export interface ActivityOptions {
+  /** Told of each entry as recorded, and again once a verdict lands on it. */
+  readonly onRecord?: (entry: ActivityEntry) => void;
+  /**
+   * Told once per successful signature made for a tab (`forTab`): with the service's verdict, or with null
+   * when none came in time (tab closed or navigated, signed again, {@link VERDICT_WAIT_MS} passed).
+   */
+  readonly onSettled?: (entry: ActivityEntry, verdict: ServiceVerdict | null) => void;
+  readonly cap?: number;
+  /** Names entries, so a verdict finds its signature. */
+  readonly newId?: () => string;
+  /** The timer of the verdict wait. */
+  readonly clock?: Pick<Clock, 'after'>;
+  readonly verdictWaitMs?: number;
+}
 
 /** A tab's newest signature that still waits for the service's verdict. */
 interface Awaiting {
   readonly id: string;
   readonly origin: string;
+  readonly entry: ActivityEntry;
+  /** Whether `onSettled` has been told (the verdict may still be written onto the entry afterwards). */
+  settled: boolean;
+  cancelTimer: () => void;
 }
 
 /** What every view of one log shares: the store, its one serialised updater, the signatures awaiting a verdict. */
 interface Core {
   readonly store: KeyValueStore;
   readonly update: ReturnType<typeof createUpdater>;
-  readonly onRecord: (entry: ActivityEntry) => void;
-  readonly cap: number;
-  readonly newId: () => string;
+  readonly options: Required<ActivityOptions>;
   readonly awaiting: Map<number, Awaiting>;
 }
 
@@ -38,34 +69,47 @@ const randomId = (): string => crypto.randomUUID();
 export class ActivityLog {
   private readonly core: Core;
 
-  /**
-   * `newId` names entries (so a verdict finds its signature). `view` is for `forTab` only: another view
-   * of the same log on behalf of one tab.
-   */
+  /** `view` is for `forTab` only: another view of the same log on behalf of one tab. */
   constructor(
     store: KeyValueStore,
-    onRecord: (entry: ActivityEntry) => void = () => undefined,
-    cap = ACTIVITY_CAP,
-    newId: () => string = randomId,
+    options: ActivityOptions = {},
     private readonly view: { readonly core: Core; readonly tabId: number } | null = null,
   ) {
-    this.core = view?.core ?? { store, update: createUpdater(store), onRecord, cap, newId, awaiting: new Map() };
+    this.core = view?.core ?? {
+      store,
+      update: createUpdater(store),
+      options: {
+        onRecord: options.onRecord ?? (() => undefined),
+        onSettled: options.onSettled ?? (() => undefined),
+        cap: options.cap ?? ACTIVITY_CAP,
+        newId: options.newId ?? randomId,
+        clock: options.clock ?? systemClock,
+        verdictWaitMs: options.verdictWaitMs ?? VERDICT_WAIT_MS,
+      },
+      awaiting: new Map(),
+    };
   }
 
   /** The same log, recording on behalf of tab `tabId`: its successful signatures await the service's verdict. */
   forTab(tabId: number): ActivityLog {
-    const { store, onRecord, cap, newId } = this.core;
-    return new ActivityLog(store, onRecord, cap, newId, { core: this.core, tabId });
+    return new ActivityLog(this.core.store, {}, { core: this.core, tabId });
   }
 
   /** Appends an entry (dropping the oldest beyond the cap) and tells the listener (again once a verdict lands on it). */
   async record(entry: ActivityEntry): Promise<void> {
-    const stored: ActivityEntry = { ...entry, id: entry.id ?? this.core.newId() };
-    await this.core.update(KEY, (current) => [stored, ...asEntries(current)].slice(0, this.core.cap));
+    const { options, awaiting } = this.core;
+    const stored: ActivityEntry = { ...entry, id: entry.id ?? options.newId() };
+    await this.core.update(KEY, (current) => [stored, ...asEntries(current)].slice(0, options.cap));
     if (this.view && stored.operation === 'authenticate' && stored.result === 'ok' && stored.origin !== null) {
-      this.core.awaiting.set(this.view.tabId, { id: stored.id!, origin: stored.origin });
+      const tabId = this.view.tabId;
+      this.settleWithoutVerdict(tabId); // the tab's previous signature will not get its verdict now
+      const waiting: Awaiting = { id: stored.id!, origin: stored.origin, entry: stored, settled: false, cancelTimer: () => undefined };
+      awaiting.set(tabId, waiting);
+      waiting.cancelTimer = options.clock.after(options.verdictWaitMs, () => {
+        if (awaiting.get(tabId) === waiting) this.settleWithoutVerdict(tabId, false); // a late verdict is still logged
+      });
     }
-    this.core.onRecord(stored);
+    options.onRecord(stored);
   }
 
   /**
@@ -77,6 +121,7 @@ export class ActivityLog {
     const awaiting = this.core.awaiting.get(tabId);
     if (awaiting?.origin !== origin) return false;
     this.core.awaiting.delete(tabId);
+    awaiting.cancelTimer();
     let answered: ActivityEntry | null = null;
     await this.core.update(KEY, (current) =>
       asEntries(current).map((entry) => {
@@ -85,19 +130,42 @@ export class ActivityLog {
         return answered;
       }),
     );
+    if (!awaiting.settled) {
+      awaiting.settled = true;
+      this.core.options.onSettled(answered ?? { ...awaiting.entry, verdict }, verdict);
+    }
     if (answered === null) return false;
-    this.core.onRecord(answered);
+    this.core.options.onRecord(answered);
     return true;
   }
 
   /** A closed tab will report no verdict. */
   tabRemoved(tabId: number): void {
-    this.core.awaiting.delete(tabId);
+    this.settleWithoutVerdict(tabId);
+  }
+
+  /**
+   * The tab committed a new document: a verdict is reported before the page navigates (content/wiring.ts),
+   * so one that has not come by now will not.
+   */
+  tabNavigated(tabId: number): void {
+    this.settleWithoutVerdict(tabId);
   }
 
   /** Entries, newest first. */
   async list(): Promise<ActivityEntry[]> {
     return asEntries(await this.core.store.get(KEY));
+  }
+
+  /** Settles the tab's awaiting signature without a verdict; `forget` also drops it (no verdict taken later). */
+  private settleWithoutVerdict(tabId: number, forget = true): void {
+    const awaiting = this.core.awaiting.get(tabId);
+    if (!awaiting) return;
+    awaiting.cancelTimer();
+    if (forget) this.core.awaiting.delete(tabId);
+    if (awaiting.settled) return;
+    awaiting.settled = true;
+    this.core.options.onSettled(awaiting.entry, null);
   }
 }
 

@@ -21,7 +21,7 @@ import { createHandlers } from './handlers.js';
 import { acceptKeepAlivePort } from './keepalive.js';
 import { createBrowserStore } from './kv-store.js';
 import { createNativeCardSource } from './native-card-source.js';
-import { listenForNotificationClicks, notifyActivity, notifyNewProvider } from './notifications.js';
+import { listenForNotificationClicks, type NotificationApi, notifyNewProvider, notifySettledLogin, notifySignedLogins } from './notifications.js';
 import { type Caller } from './card-job.js';
 import { authenticateMany, type ServiceLogin } from './op-batch-authenticate.js';
 import { Enrollments } from './op-enroll.js';
@@ -62,10 +62,17 @@ const windows = new PromptWindows({
 });
 const pins = new PinPrompts(windows, (id) => browser.runtime.getURL(`pin.html?request=${id}`), newId);
 const consents = new ConsentPrompts(windows, (id) => browser.runtime.getURL(`consent.html?request=${id}`), newId);
-// The notification after an automatic login waits for the service's verdict: a signed token it refused is no login.
-const activity = new ActivityLog(store, (entry) => {
-  if (!entry.automatic || entry.verdict?.outcome === 'logged-in') notifyActivity(entry);
-});
+const notifications: NotificationApi = {
+  create: (id, options) => browser.notifications.create(id, options),
+  getMessage: (key, substitutions) => browser.i18n.getMessage(key, substitutions),
+  iconUrl: browser.runtime.getURL('icons/icon-128.png'),
+  language: browser.i18n.getUILanguage(),
+  openOptionsPage: () => browser.runtime.openOptionsPage(),
+  onClicked: (listener) => browser.notifications.onClicked.addListener(listener),
+};
+// Every automatic signature is told once settled: "logged you in" on the service's logged-in verdict, else
+// "signed, but not logged in" (refused, qualify first, or no verdict: tab closed or navigated, a few seconds).
+const activity = new ActivityLog(store, { onSettled: (entry, verdict) => notifySettledLogin(notifications, entry, verdict), clock });
 const providers = new ProviderRegistry(store, createDiscoveryFetcher(), clock);
 const tabs = new TabOperations(newId);
 // Automatic login: on for approved providers while the setting is on (issue 7 "Automatic login").
@@ -133,7 +140,15 @@ const route = createRouter(
     notify,
     extensionVersion: version,
     // The service worker's fetch carries and keeps each service's cookies (host permissions; see background/statement-http.ts).
-    statements: new StatementGatherings({ providers, consents, http: (url, init) => fetch(url, init), login: statementLogin }),
+    statements: new StatementGatherings({
+      providers,
+      consents,
+      http: (url, init) => fetch(url, init),
+      login: statementLogin,
+      // A statement page's signature with no click: one notification naming its services.
+      onAutomaticLogins: (logins) => notifySignedLogins(notifications, `kyotsu-login-${newId()}`, logins),
+      clock,
+    }),
     sendStatementRegion,
   }),
 );
@@ -150,16 +165,17 @@ browser.windows.onRemoved.addListener((windowId) => windows.windowRemoved(window
 browser.webNavigation.onCommitted.addListener((details) => {
   if (details.frameId !== 0) return;
   autoLogins.tabRemoved(details.tabId); // a holder reports its outcome before it navigates; one that did not was interrupted
+  activity.tabNavigated(details.tabId); // likewise the service's verdict: none now means none at all
   if (!/^https?:/.test(details.url)) return;
   const origin = new URL(details.url).origin;
   providers
     .recognise(origin)
     .then((provider) => {
-      if (provider && provider.status === 'pending' && provider.firstSeen === provider.lastSeen) notifyNewProvider(provider);
+      if (provider && provider.status === 'pending' && provider.firstSeen === provider.lastSeen) notifyNewProvider(notifications, provider);
     })
     .catch((error: unknown) => console.warn(`kyotsu: could not check ${origin} for kyotsu`, error));
 });
-listenForNotificationClicks();
+listenForNotificationClicks(notifications);
 void settings.get().then((current) => pinCache.setIdleMinutes(current.pinCacheMinutes));
 
 if (KYOTSU_TEST_BUILD && testUsb) installTestHooks({ software, usb: testUsb });

@@ -12,7 +12,9 @@ import { type Caller } from './card-job.js';
 import { type ServiceLogin } from './op-batch-authenticate.js';
 import { ManualClock } from './clock.js';
 import { createMemoryStore } from './kv-store.js';
+import { type SignedLogin } from './notifications.js';
 import { type DiscoveryFetcher, DOCUMENT_TTL_MS, ProviderRegistry, type ProviderRecord } from './providers.js';
+import { VERDICT_WAIT_MS } from './activity.js';
 import { gatherStatements, listNames, type StatementGatherDeps, StatementGatherings, statementUrlOf } from './statement-gather.js';
 
 const NONCE = (n: number) => Buffer.from(new Uint8Array(32).fill(n)).toString('base64');
@@ -116,6 +118,13 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
   const regions = (list: FakeService[] = services): StatementRegionRef[] => list.map((s) => ({ serviceId: s.id, origin: s.origin, statementUrl: `${s.origin}/api/statement` }));
   const gather = (list?: StatementRegionRef[], mayLogin = true) => gatherStatements(deps, caller, list ?? regions(), (r) => emitted.push(r), 'https://ca.example/', mayLogin);
   return { gather, regions, contacted, requested, logins, consents, emitted, deps, caller };
+}
+
+/** An `emit` that resolves `seen` once `serviceId`'s region is shown. */
+function emitted(serviceId: string): { emit: (result: StatementRegionResult) => void; seen: Promise<void> } {
+  let resolve!: () => void;
+  const seen = new Promise<void>((r) => (resolve = r));
+  return { emit: (result) => (result.serviceId === serviceId ? resolve() : undefined), seen };
 }
 
 const states = (results: readonly StatementRegionResult[]) => Object.fromEntries(results.map((r) => [r.serviceId, r.state]));
@@ -316,6 +325,65 @@ describe('gatherStatements', () => {
       },
     };
     await assert.rejects(new StatementGatherings(deps).run({ ...w.caller, signal: asking.signal }, w.regions(), () => undefined, 'https://ca.example', true), { code: 'OPERATION_ABORTED' });
+  });
+
+  it('a signature made with no click is told in ONE notice naming each service and what became of its login', async () => {
+    const w = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B', { qualified: false }), service('card-co', 'Card Co.', { session: true })]);
+    const told: SignedLogin[][] = [];
+    const deps: StatementGatherDeps = { ...w.deps, onAutomaticLogins: (logins) => told.push([...logins]), clock: new ManualClock() };
+    await gatherStatements(deps, { ...w.caller, automatic: true }, w.regions(), () => undefined, 'https://ca.example', true);
+    assert.deepEqual(told, [[{ service: 'Bank A', outcome: 'logged-in' }, { service: 'Bank B', outcome: 'not-logged-in' }]], 'Card Co. had a session: nothing signed for it');
+    // The holder's own click is not notified.
+    const clicked = world([service('bank-a', 'Bank A')]);
+    await gatherStatements({ ...clicked.deps, onAutomaticLogins: (logins) => told.push([...logins]) }, clicked.caller, clicked.regions(), () => undefined, 'https://ca.example', true);
+    assert.equal(told.length, 1);
+  });
+
+  it('a service that answers the token slowly, or a gathering cancelled after signing, cannot hold the notice back', async () => {
+    const services = [service('bank-a', 'Bank A'), service('bank-b', 'Bank B')];
+    const w = world(services);
+    const clock = new ManualClock();
+    const told: SignedLogin[][] = [];
+    let posted!: () => void;
+    const bankBPosted = new Promise<void>((resolve) => (posted = resolve));
+    let answer!: (response: Response) => void;
+    const slow: StatementGatherDeps['http'] = (url, init) => {
+      if (url === 'https://bank-b.example/api/auth/login') {
+        posted();
+        return new Promise((resolve, reject) => {
+          answer = resolve;
+          init.signal?.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')));
+        });
+      }
+      return w.deps.http(url, init);
+    };
+    const deps: StatementGatherDeps = { ...w.deps, http: slow, onAutomaticLogins: (logins) => told.push([...logins]), clock };
+    const bankAShown = emitted('bank-a');
+    const gathering = gatherStatements(deps, { ...w.caller, automatic: true }, w.regions(), bankAShown.emit, 'https://ca.example', true);
+    await Promise.all([bankBPosted, bankAShown.seen]); // Bank A answered (its statement is shown), Bank B not yet
+    assert.deepEqual(told, [], 'waiting for Bank B');
+    clock.advance(VERDICT_WAIT_MS);
+    assert.deepEqual(told, [[{ service: 'Bank A', outcome: 'logged-in' }, { service: 'Bank B', outcome: 'unconfirmed' }]]);
+    answer(new Response(JSON.stringify({ status: 'logged-in' }), { status: 200 }));
+    await gathering;
+    assert.equal(told.length, 1, 'told once');
+    // Cancelled (tab closed) while Bank B has not answered: told at once, Bank B unconfirmed.
+    const cancel = new AbortController();
+    const cancelled = world([service('bank-a', 'Bank A'), service('bank-b', 'Bank B')]);
+    let posted2!: () => void;
+    const bankBPosted2 = new Promise<void>((resolve) => (posted2 = resolve));
+    const hanging: StatementGatherDeps['http'] = (url, init) => {
+      if (url !== 'https://bank-b.example/api/auth/login') return cancelled.deps.http(url, init);
+      posted2();
+      return new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError'))));
+    };
+    const told2: SignedLogin[][] = [];
+    const bankAShown2 = emitted('bank-a');
+    const run = gatherStatements({ ...cancelled.deps, http: hanging, onAutomaticLogins: (logins) => told2.push([...logins]), clock: new ManualClock() }, { ...cancelled.caller, automatic: true, signal: cancel.signal }, cancelled.regions(), bankAShown2.emit, 'https://ca.example', true);
+    await Promise.all([bankBPosted2, bankAShown2.seen]);
+    cancel.abort();
+    await assert.rejects(run);
+    assert.deepEqual(told2, [[{ service: 'Bank A', outcome: 'logged-in' }, { service: 'Bank B', outcome: 'unconfirmed' }]]);
   });
 
   it('names the services of one signature in a sentence', () => {

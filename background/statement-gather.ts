@@ -17,17 +17,24 @@
  *
  * Each region's result is emitted as soon as it is known; one service's failure never holds up or fails
  * another's. A login answered "qualify first" becomes "not enrolled" with a link to qualify there.
+ *
+ * A signature made with no click (automatic login on, the page just opened) is told to the holder in ONE
+ * notification naming the services (`onAutomaticLogins`): logged in, or signed without a login there
+ * (refused, "qualify first", no answer by {@link VERDICT_WAIT_MS} or before the gathering ended).
  */
 import { KyotsuError, toErrorObject } from '../src/errors.js';
 import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
 import { STATEMENT_PATH } from '../src/statement-layout.js';
 import { StatementFailureCode, type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
+import { VERDICT_WAIT_MS } from './activity.js';
 import { type Caller } from './card-job.js';
+import { type Clock, systemClock } from './clock.js';
 import { type ConsentPrompts } from './consent-prompt.js';
 import { type ServiceLogin, type ServiceToken } from './op-batch-authenticate.js';
+import { type SignedLogin, type SignedLoginOutcome } from './notifications.js';
 import { type ProviderRecord, type ProviderRegistry } from './providers.js';
 import { isLoopback } from './sender.js';
-import { fetchStatement, type Http, postLoginToken, requestChallenge } from './statement-http.js';
+import { fetchStatement, type Http, type LoginOutcome, postLoginToken, requestChallenge } from './statement-http.js';
 import { cardFailureMessage } from './statement-words.js';
 
 /** What gathering needs. */
@@ -38,6 +45,10 @@ export interface StatementGatherDeps {
   readonly http: Http;
   /** One card signature for all these logins (authenticateMany, bound to the card). */
   readonly login: (caller: Caller, logins: readonly ServiceLogin[]) => Promise<ServiceToken[]>;
+  /** Told once per signature made with no click what became of each service's login (the notification). */
+  readonly onAutomaticLogins?: (logins: readonly SignedLogin[]) => void;
+  /** The timer of the wait for the services' answers before that is told; the system clock if absent. */
+  readonly clock?: Pick<Clock, 'after'>;
 }
 
 /** A region that names a participating service. */
@@ -142,21 +153,74 @@ async function loginAndFetch(
     for (const t of challenged) failed(t.region.serviceId, StatementFailureCode.CARD_LOGIN_FAILED, cardFailureMessage(code, t.name));
     return;
   }
-  await Promise.all(
-    challenged.map(async (target) => {
-      const { serviceId, origin } = target.region;
-      const token = tokens.find((t) => t.origin === origin);
-      if (!token) return failed(serviceId, StatementFailureCode.CARD_LOGIN_FAILED, `kyotsu could not log in to ${target.name}.`);
-      const login = await postLoginToken(deps.http, target.provider.document.loginEndpoint, token.tokenJson, target.name, signal);
-      if (login.kind === 'failed') return failed(serviceId, login.code, login.message);
-      if (login.kind === 'qualify-required') return done({ serviceId, state: 'not-enrolled', qualifyUrl: sameOriginUrl(login.redirect ?? '/login', origin) });
-      const statement = await fetchStatement(deps.http, target.statementUrl, target.name, signal);
-      if (statement.kind === 'ok') return done({ serviceId, state: 'ok', statement: statement.statement });
-      if (statement.kind === 'failed') return failed(serviceId, statement.code, statement.message);
-      // Logged in, yet the next request is not in that session: the browser did not keep the service's cookie.
-      failed(serviceId, StatementFailureCode.SERVICE_REFUSED, `${target.name} accepted the login, but this browser did not keep its session, so the statement could not be read.`);
-    }),
-  );
+  const signedFor = challenged.filter((t) => tokens.some((token) => token.origin === t.region.origin));
+  const report = caller.automatic && deps.onAutomaticLogins ? signedReport(deps, deps.onAutomaticLogins, signedFor) : null;
+  try {
+    await Promise.all(challenged.map((target) => postAndFetch(deps, target, tokens, signal, done, failed, report)));
+  } finally {
+    report?.end(); // cancelled or done: whatever has not answered by now is told as unconfirmed
+  }
+}
+
+/** Posts one service's token, reports what it came to, and reads the statement in the session it started. */
+async function postAndFetch(
+  deps: StatementGatherDeps,
+  target: Target & { nonce: string },
+  tokens: readonly ServiceToken[],
+  signal: AbortSignal,
+  done: (result: StatementRegionResult) => void,
+  failed: (serviceId: string, code: string, message: string) => void,
+  report: SignedReport | null,
+): Promise<void> {
+  const { serviceId, origin } = target.region;
+  const token = tokens.find((t) => t.origin === origin);
+  if (!token) return failed(serviceId, StatementFailureCode.CARD_LOGIN_FAILED, `kyotsu could not log in to ${target.name}.`);
+  const login = await postLoginToken(deps.http, target.provider.document.loginEndpoint, token.tokenJson, target.name, signal);
+  report?.answered(origin, loginOutcome(login));
+  if (login.kind === 'failed') return failed(serviceId, login.code, login.message);
+  if (login.kind === 'qualify-required') return done({ serviceId, state: 'not-enrolled', qualifyUrl: sameOriginUrl(login.redirect ?? '/login', origin) });
+  const statement = await fetchStatement(deps.http, target.statementUrl, target.name, signal);
+  if (statement.kind === 'ok') return done({ serviceId, state: 'ok', statement: statement.statement });
+  if (statement.kind === 'failed') return failed(serviceId, statement.code, statement.message);
+  // Logged in, yet the next request is not in that session: the browser did not keep the service's cookie.
+  failed(serviceId, StatementFailureCode.SERVICE_REFUSED, `${target.name} accepted the login, but this browser did not keep its session, so the statement could not be read.`);
+}
+
+/** What a posted token came to, for the notification: no answer at all is "unconfirmed", not a refusal. */
+function loginOutcome(login: LoginOutcome): SignedLoginOutcome {
+  if (login.kind === 'logged-in') return 'logged-in';
+  if (login.kind === 'failed' && login.code === StatementFailureCode.SERVICE_UNREACHABLE) return 'unconfirmed';
+  return 'not-logged-in';
+}
+
+/** Collects the services' answers to one automatic signature and tells them once. */
+interface SignedReport {
+  answered(origin: string, outcome: SignedLoginOutcome): void;
+  end(): void;
+}
+
+/**
+ * Tells `tell` once: when every service signed for has answered, {@link VERDICT_WAIT_MS} after signing, or
+ * at `end()` — whichever comes first; a service that has not answered by then is "unconfirmed".
+ */
+function signedReport(deps: StatementGatherDeps, tell: (logins: readonly SignedLogin[]) => void, targets: readonly Target[]): SignedReport {
+  const outcomes = new Map<string, SignedLoginOutcome>();
+  let sent = false;
+  const send = (): void => {
+    if (sent) return;
+    sent = true;
+    cancelTimer();
+    if (targets.length > 0) tell(targets.map((t) => ({ service: t.name, outcome: outcomes.get(t.region.origin) ?? 'unconfirmed' })));
+  };
+  const cancelTimer = (deps.clock ?? systemClock).after(VERDICT_WAIT_MS, send);
+  return {
+    answered: (origin, outcome) => {
+      if (sent || outcomes.has(origin)) return;
+      outcomes.set(origin, outcome);
+      if (targets.every((t) => outcomes.has(t.region.origin))) send();
+    },
+    end: send,
+  };
 }
 
 /**
