@@ -8,10 +8,16 @@
  *    after exactly ONE GENERAL AUTHENTICATE in the card's own log; the sessions the background's logins
  *    started are in the browser's own cookie jar (a Bank A tab is logged in without another signature);
  * 3. with automatic login off, nothing is signed until the holder clicks, and one click logs in to all three;
- * 4. with Bank B stopped, Bank A and Card Co. still show and Bank B's region says why.
+ * 4. with Bank B stopped, Bank A and Card Co. still show and Bank B's region says why;
+ * 5. a service the extension does not know is never contacted from the statement page: Card Co. forgotten in
+ *    the settings is NOT_A_SERVICE and its server sees no request at all (not even /.well-known/kyotsu);
+ *    once the holder opens Card Co. again it is known (pending), and the page asks before signing for it.
+ * As in real use, the holder has opened every service in this browser before its region is gathered (Bank A
+ * to enroll, the others to qualify): the background only contacts services its provider registry knows.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -204,5 +210,30 @@ describe('Chromium: the portal statement page gathers every service with one car
     assert.doesNotMatch(regions['bank-b']?.text ?? '', /HTTP \d+|TypeError|Failed to fetch/, 'a sentence, not a code');
     assert.equal((await signatures(browser)) - before, 1, 'Bank A and Card Co. share one signature');
     await page.close();
+  });
+
+  it('a service kyotsu does not know is not contacted at all; once the holder opens it again, the page asks before signing for it', async () => {
+    const options = await openOptions(browser);
+    await options.getByRole('button', { name: 'Forget Card Co.' }).click();
+    await options.locator(`#providers tr[data-origin="${origin('card-co')}"]`).waitFor({ state: 'detached' });
+    await options.close();
+    await browser.context.clearCookies({ name: SERVICE_COOKIES });
+    const reached: string[] = [];
+    world.services['card-co']!.context.app.server.on('request', (request: IncomingMessage) => reached.push(request.url ?? ''));
+    const unknown = await openStatement(browser, origin('portal'));
+    assert.equal(unknown.regions['bank-a']?.state, 'ok', unknown.regions['bank-a']?.text);
+    assert.equal(unknown.regions['card-co']?.state, 'failed');
+    assert.equal(unknown.regions['card-co']?.error, 'NOT_A_SERVICE');
+    assert.deepEqual(reached, [], 'no request reached Card Co., not even for its discovery document');
+    await unknown.page.close();
+    // The holder opens Card Co. in this browser: kyotsu knows it again, waiting for approval.
+    await (await openServicePage(browser.context, `${origin('card-co')}/`)).close();
+    await browser.context.clearCookies({ name: SERVICE_COOKIES });
+    const statement = openStatement(browser, origin('portal'));
+    await allow(browser); // Card Co. may use the card: asked before the card signs for it
+    const known = await statement;
+    assert.equal(known.regions['card-co']?.state, 'ok', known.regions['card-co']?.text);
+    assert.equal(known.regions['bank-a']?.state, 'ok', known.regions['bank-a']?.text);
+    await known.page.close();
   });
 });
