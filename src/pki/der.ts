@@ -3,12 +3,28 @@ import * as asn1js from 'asn1js';
 import { PkiError, type PkiErrorCode } from './errors.js';
 
 /**
+ * `asn1js.fromBER` that never throws. asn1js reports most malformed input as `offset: -1` with
+ * `result.error`, but throws a plain Error for a GeneralizedTime whose text it cannot convert (e.g.
+ * `18 03 31 32 78`): here that is reported the same way, so one corrupted byte in a certificate, CRL or
+ * OCSP response becomes the caller's typed "malformed" error, never an untyped crash.
+ */
+export function decodeBer(bytes: Uint8Array): asn1js.FromBerResult {
+  try {
+    return asn1js.fromBER(bytes);
+  } catch (error) {
+    const result = new asn1js.Primitive();
+    result.error = error instanceof Error ? error.message : String(error);
+    return { offset: -1, result };
+  }
+}
+
+/**
  * Parses one complete BER/DER value. Trailing bytes, truncation and empty input are refused with
  * `code`, so a caller never works on half of what it was given.
  */
 export function parseDer(bytes: Uint8Array, code: PkiErrorCode, what: string): asn1js.AsnType {
   if (bytes.length === 0) throw new PkiError(code, `${what} is empty`);
-  const parsed = asn1js.fromBER(bytes);
+  const parsed = decodeBer(bytes);
   if (parsed.offset === -1) throw new PkiError(code, `${what} is not valid DER: ${parsed.result.error || 'parse error'}`);
   if (parsed.offset !== bytes.length) throw new PkiError(code, `${what} has ${bytes.length - parsed.offset} trailing bytes`);
   return parsed.result;

@@ -7,6 +7,7 @@ import * as pkijs from 'pkijs';
 import { fromSchema, toArrayBuffer, toDer } from './der.js';
 import { PkiError, PkiErrorCode } from './errors.js';
 import { OID_OCSP_BASIC, OID_OCSP_NONCE } from './oids.js';
+import { decodeBer } from './der.js';
 
 /**
  * A DER `OCSPRequest` for `certificate` issued by `issuer`. With a nonce, the request carries the
@@ -53,7 +54,7 @@ export function responseNonce(basic: pkijs.BasicOCSPResponse): Uint8Array | unde
   const extension = basic.tbsResponseData.responseExtensions?.find((entry) => entry.extnID === OID_OCSP_NONCE);
   if (!extension) return undefined;
   const bytes = extension.extnValue.valueBlock.valueHexView;
-  const inner = asn1js.fromBER(bytes);
+  const inner = decodeBer(bytes);
   // RFC 8954 §2.1: exactly one OCTET STRING. Anything else (including one with bytes after it) is returned
   // raw, so it can never compare equal to the nonce that was sent.
   if (inner.offset !== bytes.length || !(inner.result instanceof asn1js.OctetString)) return bytes.slice();

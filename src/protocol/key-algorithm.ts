@@ -6,6 +6,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ALGORITHM_PROFILES, MIN_RSA_MODULUS_BITS, type TokenAlgorithm } from './algorithms.js';
+import { decodeBer } from '../pki/der.js';
 
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1'; // RFC 5480 §2.1.1
 const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1'; // RFC 3279 §2.3.1
@@ -37,7 +38,7 @@ export function publicKeyKind(spki: pkijs.PublicKeyInfo): PublicKeyKind {
     return curve ? { kind: 'ec', namedCurve: curve } : { kind: 'unsupported', algorithmOid: oid };
   }
   if (oid === OID_RSA_ENCRYPTION) {
-    const parsed = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView);
+    const parsed = decodeBer(spki.subjectPublicKey.valueBlock.valueHexView);
     if (parsed.offset === -1) return { kind: 'unsupported', algorithmOid: oid };
     try {
       const key = new pkijs.RSAPublicKey({ schema: parsed.result });

@@ -6,6 +6,7 @@
 import * as asn1js from 'asn1js';
 import { PathCode } from './codes.js';
 import { fail } from './failure.js';
+import { decodeBer } from '../../../src/pki/der.js';
 
 /** A parsed ASN.1 element. */
 export type Asn1Node = asn1js.AsnType;
@@ -27,7 +28,7 @@ export function malformed(what: string): never {
 
 /** Parses exactly one DER element filling all of `bytes`. */
 export function parseDer(bytes: Uint8Array, what: string): Asn1Node {
-  const parsed = asn1js.fromBER(bytes);
+  const parsed = decodeBer(bytes);
   if (parsed.offset === -1 || parsed.offset !== bytes.length || parsed.result.error !== '') malformed(what);
   return parsed.result;
 }

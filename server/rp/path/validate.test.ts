@@ -25,6 +25,18 @@ describe('validateCertificatePath', () => {
     leaf: leaf.der, intermediates: [issuing.der], trustAnchors: [root.der], crls, time: NOW, ...extra,
   });
 
+  it('reports a certificate whose validity time text cannot be read as malformed, never as an internal error', async () => {
+    // The intermediate's first UTCTime (notBefore) turned into a GeneralizedTime ending in '+': asn1js
+    // throws on that text instead of reporting it (src/pki/der.ts decodeBer).
+    const corrupted = issuing.der.slice();
+    const at = corrupted.findIndex((byte, i) => byte === 0x17 && corrupted[i + 1] === 0x0d);
+    assert.ok(at > 0, 'the test certificate has a UTCTime');
+    corrupted[at] = 0x18;
+    corrupted[at + 2 + 12] = 0x2b;
+    const result = await validateCertificatePath(input({ intermediates: [corrupted] }));
+    assert.equal(codeOf(result), PathCode.CERTIFICATE_MALFORMED);
+  });
+
   it('validates an ECDSA path with CRLs and returns it anchor first, leaf last', async () => {
     const result = await validateCertificatePath(input());
     assert.ok(result.ok, codeOf(result));

@@ -8,6 +8,7 @@ import * as pkijs from 'pkijs';
 import { bytesEqual } from '../../../src/bytes.js';
 import { AuthError, AuthErrorCode } from '../../../src/protocol/errors.js';
 import { readLimited } from './options.js';
+import { decodeBer } from '../../../src/pki/der.js';
 
 const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1'; // RFC 6960 §4.2.1 id-pkix-ocsp-basic
 const OID_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2'; // RFC 6960 §4.4.1 id-pkix-ocsp-nonce
@@ -61,7 +62,7 @@ async function buildRequest(certificate: pkijs.Certificate, issuer: pkijs.Certif
 }
 
 function parseResponse(der: Uint8Array): pkijs.BasicOCSPResponse {
-  const outer = asn1js.fromBER(der);
+  const outer = decodeBer(der);
   if (outer.offset !== der.length) throw failed('response is not DER');
   let response: pkijs.OCSPResponse;
   try {
@@ -73,7 +74,7 @@ function parseResponse(der: Uint8Array): pkijs.BasicOCSPResponse {
   if (status !== 0) throw failed(`responder answered status ${status} (RFC 6960 §4.2.1: not successful)`);
   if (response.responseBytes?.responseType !== OID_OCSP_BASIC) throw failed('response is not a basic OCSP response');
   const innerBytes = response.responseBytes.response.valueBlock.valueHexView;
-  const inner = asn1js.fromBER(innerBytes);
+  const inner = decodeBer(innerBytes);
   if (inner.offset === -1) throw failed('basic response is not DER');
   // One complete value, nothing after it (X.690 §8.1.1): trailing bytes are outside the signed structure.
   if (inner.offset !== innerBytes.length) throw failed(`basic response has ${innerBytes.length - inner.offset} trailing bytes after its DER`);
@@ -88,7 +89,7 @@ function responseNonce(basic: pkijs.BasicOCSPResponse): Uint8Array | undefined {
   const extension = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OID_OCSP_NONCE);
   if (!extension) return undefined;
   const bytes = extension.extnValue.valueBlock.valueHexView;
-  const inner = asn1js.fromBER(bytes);
+  const inner = decodeBer(bytes);
   // RFC 8954 §2.1: the extension's value is exactly one OCTET STRING; anything else echoes no nonce.
   if (inner.offset !== bytes.length || !(inner.result instanceof asn1js.OctetString)) return undefined;
   return inner.result.valueBlock.valueHexView;
