@@ -254,6 +254,7 @@ describe('gatherStatements', () => {
     assert.deepEqual(states(results), { 'bank-a': 'ok', 'bank-c': 'failed', intranet: 'failed', router: 'failed' });
     const unknown = results.filter((r) => r.serviceId !== 'bank-a');
     for (const r of unknown) assert.ok(r.state === 'failed' && r.code === 'NOT_A_SERVICE', JSON.stringify(r));
+    assert.ok(unknown[0]?.state === 'failed' && /open it once in this browser/.test(unknown[0].message), 'the holder is told how kyotsu gets to know it');
     assert.deepEqual(documentsAsked, [], 'no discovery fetch for any region (Bank A\'s document is fresh)');
     assert.deepEqual([...new Set(w.contacted)], [bankA.origin], 'only the known service is contacted');
     assert.deepEqual(w.logins[0]!.map((l) => l.origin), [bankA.origin]);

@@ -230,7 +230,11 @@ function signedReport(deps: StatementGatherDeps, tell: (logins: readonly SignedL
  * nothing about the hosts it names nor about which services the holder has visited beyond those of its own.
  */
 async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionRef, portalCaUrl: string, signal: AbortSignal): Promise<Target | { code: string; message: string }> {
-  const notAService = { code: StatementFailureCode.NOT_A_SERVICE, message: `kyotsu does not know ${region.origin} as this kyotsu service, so it did not contact it.` };
+  // One sentence for every such region: it says what to do, not which check failed.
+  const notAService = {
+    code: StatementFailureCode.NOT_A_SERVICE,
+    message: `kyotsu does not know ${region.origin} as this kyotsu service, so it did not contact it. If it is one, open it once in this browser and reload this page.`,
+  };
   if (!URL.canParse(region.origin)) return notAService;
   // The statement is read at the protocol's statement path only; the page's URL must say exactly that.
   const statementUrl = statementUrlOf(region.origin);

@@ -1,7 +1,9 @@
 /**
  * The background's three HTTP exchanges with a participating service for the statement page (issue 8), each
  * answered as a typed outcome rather than a throw, so one service's trouble never spoils another's region:
- * - GET the statement (server/services routes/statement.ts): the statement, "log in first", or a failure;
+ * - GET the statement (server/services routes/statement.ts) — always at STATEMENT_PATH on the service's
+ *   origin (src/statement-layout.ts; background/statement-gather.ts never passes a URL the page chose):
+ *   the statement, "log in first", or a failure;
  * - POST for a challenge (routes/card-login.ts): the nonce, or a failure;
  * - POST the token: logged in, "qualify first", or a failure.
  *
