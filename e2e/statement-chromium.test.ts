@@ -58,6 +58,22 @@ async function signatures(browser: ChromiumWithExtension): Promise<number> {
   return log.filter((entry) => entry.ins === GENERAL_AUTHENTICATE).length;
 }
 
+/** Ids of the extension's notifications now shown. */
+async function notificationIds(browser: ChromiumWithExtension): Promise<string[]> {
+  const shown = await browser.worker.evaluate(() => (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<Record<string, boolean>> } } }).chrome.notifications.getAll());
+  return Object.keys(shown);
+}
+
+/** The login notifications that appear after `before`, once there is at least one (the background tells after the services answered). */
+async function newLoginNotices(browser: ChromiumWithExtension, before: readonly string[]): Promise<string[]> {
+  for (let i = 0; i < 100; i++) {
+    const added = (await notificationIds(browser)).filter((id) => id.startsWith('kyotsu-login-') && !before.includes(id));
+    if (added.length > 0) return added;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return [];
+}
+
 interface RegionView { state: string | null; text: string; error: string | null; link: string | null }
 
 /** Switches automatic login in the options page. */
@@ -161,12 +177,14 @@ describe('Chromium: the portal statement page gathers every service with one car
     await qualify('card-co');
     await browser.context.clearCookies({ name: SERVICE_COOKIES }); // no live session at any service
     const before = await signatures(browser);
+    const noticesBefore = await notificationIds(browser);
     const { page, regions } = await openStatement(browser, origin('portal'));
     for (const id of ['bank-a', 'bank-b', 'card-co']) {
       assert.equal(regions[id]?.state, 'ok', `${id}: ${regions[id]?.text}`);
       assert.match(regions[id]?.text ?? '', /Balance: \S+/);
     }
     assert.equal((await signatures(browser)) - before, 1, 'one GENERAL AUTHENTICATE for three logins');
+    assert.equal((await newLoginNotices(browser, noticesBefore)).length, 1, 'the holder did not click: ONE notification for the three logins');
     // The background's fetches stored each service's session cookie in the browser's jar: a Bank A tab is
     // logged in without signing again (automatic login would have signed if it were not).
     const names = (await browser.context.cookies()).map((c) => c.name);
