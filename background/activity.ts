@@ -95,8 +95,11 @@ export class ActivityLog {
     return new ActivityLog(this.core.store, {}, { core: this.core, tabId });
   }
 
-  /** Appends an entry (dropping the oldest beyond the cap) and tells the listener (again once a verdict lands on it). */
-  async record(entry: ActivityEntry): Promise<void> {
+  /**
+   * Appends an entry (dropping the oldest beyond the cap) and tells the listener (again once a verdict lands
+   * on it). Returns the entry as stored, with its id.
+   */
+  async record(entry: ActivityEntry): Promise<ActivityEntry> {
     const { options, awaiting } = this.core;
     const stored: ActivityEntry = { ...entry, id: entry.id ?? options.newId() };
     await this.core.update(KEY, (current) => [stored, ...asEntries(current)].slice(0, options.cap));
@@ -110,6 +113,7 @@ export class ActivityLog {
       });
     }
     options.onRecord(stored);
+    return stored;
   }
 
   /**
@@ -134,6 +138,26 @@ export class ActivityLog {
       awaiting.settled = true;
       this.core.options.onSettled(answered ?? { ...awaiting.entry, verdict }, verdict);
     }
+    if (answered === null) return false;
+    this.core.options.onRecord(answered);
+    return true;
+  }
+
+  /**
+   * The service's answer to a token the BACKGROUND posted itself (the statement page's logins,
+   * background/statement-gather.ts: no page saw the answer, so none reports it), written onto the entry `id`
+   * of that service's signature. True when written; false for an entry no longer in the log, one that is no
+   * successful signature, or one already answered (a verdict is written once).
+   */
+  async recordPostedVerdict(id: string, verdict: ServiceVerdict): Promise<boolean> {
+    let answered: ActivityEntry | null = null;
+    await this.core.update(KEY, (current) =>
+      asEntries(current).map((entry) => {
+        if (entry.id !== id || entry.operation !== 'authenticate' || entry.result !== 'ok' || entry.verdict !== undefined) return entry;
+        answered = { ...entry, verdict };
+        return answered;
+      }),
+    );
     if (answered === null) return false;
     this.core.options.onRecord(answered);
     return true;

@@ -107,6 +107,8 @@ export function createHandlers(s: HandlerServices): Handlers {
       return Promise.resolve({ recorded: s.autoLogins.end(origin, tabId, request.outcome === 'logged-in') });
     },
     statementGather: async (request, sender) => {
+      // Before anything is awaited: a navigation of the tab after this moment abandons the gathering (tab-operations.ts).
+      const { receivedAt } = s.tabs.requestFrom(sender.documentId ?? null);
       // Only an approved portal's own page may gather (background/tiers.ts keeps pages from relaying this).
       const provider = sender.origin === null ? null : await s.providers.recognise(sender.origin);
       const tabId = sender.tabId;
@@ -119,7 +121,7 @@ export function createHandlers(s: HandlerServices): Handlers {
       return withPageCaller(s, sender, async (caller) => ({
         // Logins signed with no click are automatic ones (activity log, options page), as at a single service.
         regions: await s.statements.run({ ...caller, automatic: !request.interactive }, request.regions, (result) => s.sendStatementRegion(tabId, request.gatherId, result), caUrl, mayLogin),
-      }));
+      }), receivedAt);
     },
     loginVerdict: async (request, sender) => {
       const { origin, tabId } = sender;

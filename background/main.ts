@@ -74,7 +74,7 @@ const notifications: NotificationApi = {
 // "signed, but not logged in" (refused, qualify first, or no verdict: tab closed or navigated, a few seconds).
 const activity = new ActivityLog(store, { onSettled: (entry, verdict) => notifySettledLogin(notifications, entry, verdict), clock });
 const providers = new ProviderRegistry(store, createDiscoveryFetcher(), clock);
-const tabs = new TabOperations(newId);
+const tabs = new TabOperations(newId, () => clock.now());
 // Automatic login: on for approved providers while the setting is on (issue 7 "Automatic login").
 const autoLogins = new AutoLogins(
   async (origin) => (await settings.get()).autoLogin && (await providers.recognise(origin))?.status === 'approved',
@@ -148,6 +148,8 @@ const route = createRouter(
       // A statement page's signature with no click: one notification naming its services.
       onAutomaticLogins: (logins) => notifySignedLogins(notifications, `kyotsu-login-${newId()}`, logins),
       clock,
+      // Each service's answer to the token the background posted lands on that service's activity entry.
+      activity,
     }),
     sendStatementRegion,
   }),
@@ -164,6 +166,11 @@ browser.tabs.onRemoved.addListener((tabId) => {
 browser.windows.onRemoved.addListener((windowId) => windows.windowRemoved(windowId));
 browser.webNavigation.onCommitted.addListener((details) => {
   if (details.frameId !== 0) return;
+  // Chrome's documentId and documentLifecycle are absent in Firefox; a prerendered page replaces nothing yet.
+  const { documentId, documentLifecycle } = details as { documentId?: string; documentLifecycle?: string };
+  if (documentLifecycle === 'prerender') return;
+  // The page that asked is gone: its card operations and statement gathering end (the one cleanup path of tab close).
+  tabs.tabNavigated(details.tabId, { documentId: documentId ?? null, committedAt: details.timeStamp });
   autoLogins.tabRemoved(details.tabId); // a holder reports its outcome before it navigates; one that did not was interrupted
   activity.tabNavigated(details.tabId); // likewise the service's verdict: none now means none at all
   if (!/^https?:/.test(details.url)) return;

@@ -54,6 +54,6 @@ export async function authenticate(deps: AuthenticateDeps, caller: Caller, nonce
   });
 }
 
-function record(deps: AuthenticateDeps, caller: Caller, origin: string, serial: string | null, result: string): Promise<void> {
+function record(deps: AuthenticateDeps, caller: Caller, origin: string, serial: string | null, result: string): Promise<unknown> {
   return deps.activity.record({ time: deps.clock.now(), origin, service: caller.serviceName, serial, operation: 'authenticate', result, automatic: caller.automatic });
 }

@@ -33,6 +33,8 @@ export interface ServiceToken {
   readonly origin: string;
   readonly tokenJson: string;
   readonly format: 'web-eid:1.0' | 'kyotsu-batch:1';
+  /** This service's entry in the activity log, where the service's answer to the token is written (absent: none). */
+  readonly activityId?: string;
 }
 
 /** Signs all `logins` with one card signature; `caller` is the page that asked (the portal). */
@@ -60,8 +62,11 @@ export async function authenticateMany(deps: AuthenticateDeps, caller: Caller, l
         const built = await buildBatchAuthTokens({ ...common, logins: logins.map(({ origin, nonce }) => ({ origin, nonce })) });
         tokens = built.map(({ origin, token }) => ({ origin, tokenJson: serializeBatchAuthToken(token), format: 'kyotsu-batch:1' as const }));
       }
-      await recordAll(deps, caller, logins, serial, 'ok');
-      return tokens;
+      const ids = await recordAll(deps, caller, logins, serial, 'ok');
+      return tokens.map((token) => {
+        const activityId = ids.get(token.origin);
+        return activityId === undefined ? token : { ...token, activityId };
+      });
     } catch (error) {
       await recordAll(deps, caller, logins, serial, toErrorObject(error).code);
       throw error;
@@ -69,8 +74,12 @@ export async function authenticateMany(deps: AuthenticateDeps, caller: Caller, l
   });
 }
 
-async function recordAll(deps: AuthenticateDeps, caller: Caller, logins: readonly ServiceLogin[], serial: string | null, result: string): Promise<void> {
+/** One activity entry per service; each entry's id by the service's origin. */
+async function recordAll(deps: AuthenticateDeps, caller: Caller, logins: readonly ServiceLogin[], serial: string | null, result: string): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
   for (const login of logins) {
-    await deps.activity.record({ time: deps.clock.now(), origin: login.origin, service: login.serviceName, serial, operation: 'authenticate', result, automatic: caller.automatic });
+    const stored = await deps.activity.record({ time: deps.clock.now(), origin: login.origin, service: login.serviceName, serial, operation: 'authenticate', result, automatic: caller.automatic });
+    if (stored.id !== undefined) ids.set(login.origin, stored.id);
   }
+  return ids;
 }

@@ -21,17 +21,22 @@ export interface PageCallerDeps {
   readonly notify: (tabId: number, notice: Notice) => void;
 }
 
-/** Runs `work` for a page request from a participating, approved provider. */
+/**
+ * Runs `work` for a page request from a participating, approved provider. `receivedAt`: when the request
+ * arrived, if the handler awaited anything first (so a navigation in between abandons it; tab-operations.ts).
+ */
 export async function withPageCaller<T>(
   deps: PageCallerDeps,
   sender: ClassifiedSender,
   work: (caller: Caller, provider: ProviderRecord) => Promise<T>,
+  receivedAt?: number,
 ): Promise<T> {
   const { origin, tabId } = sender;
   if (sender.context !== 'content-script' || origin === null || tabId === null) {
     throw new ExtensionError(ExtensionErrorCode.NOT_A_PROVIDER, 'Only a participating service page may use the card');
   }
-  const operation = deps.tabs.begin(tabId);
+  const from = deps.tabs.requestFrom(sender.documentId ?? null);
+  const operation = deps.tabs.begin(tabId, receivedAt === undefined ? from : { ...from, receivedAt });
   try {
     let provider = await deps.providers.recognise(origin);
     if (provider === null) throw new ExtensionError(ExtensionErrorCode.NOT_A_PROVIDER, `${origin} is not a participating kyotsu service`);

@@ -11,6 +11,8 @@ export interface SenderInfo {
   readonly origin?: string | undefined;
   readonly tab?: { readonly id?: number | undefined } | undefined;
   readonly frameId?: number | undefined;
+  /** The sending document (Chrome 106+; absent in Firefox). */
+  readonly documentId?: string | undefined;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface ClassifiedSender {
   readonly origin: string | null;
   readonly tabId: number | null;
   readonly page: string | null;
+  /** A content script's document as the browser names it (`sender.documentId`), where it does (Chrome). */
+  readonly documentId?: string;
 }
 
 const WEB_SCHEMES = new Set(['https:', 'http:']);
@@ -49,7 +53,8 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
   const origin = sender.origin ?? url.origin;
   if (origin !== url.origin) return unknown;
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) return unknown;
-  return { context: 'content-script', origin, tabId: sender.tab.id, page: null };
+  const documentId = sender.documentId;
+  return { context: 'content-script', origin, tabId: sender.tab.id, page: null, ...(documentId ? { documentId } : {}) };
 }
 
 /** True for a loopback host name (`localhost`, `[::1]`, 127.x.x.x): the only hosts plain http is accepted for. */

@@ -25,8 +25,8 @@
 import { KyotsuError, toErrorObject } from '../src/errors.js';
 import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
 import { STATEMENT_PATH } from '../src/statement-layout.js';
-import { StatementFailureCode, type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
-import { VERDICT_WAIT_MS } from './activity.js';
+import { type ServiceVerdict, StatementFailureCode, type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
+import { type ActivityLog, VERDICT_WAIT_MS } from './activity.js';
 import { type Caller } from './card-job.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ConsentPrompts } from './consent-prompt.js';
@@ -49,6 +49,12 @@ export interface StatementGatherDeps {
   readonly onAutomaticLogins?: (logins: readonly SignedLogin[]) => void;
   /** The timer of the wait for the services' answers before that is told; the system clock if absent. */
   readonly clock?: Pick<Clock, 'after'>;
+  /**
+   * Where each service's answer to its posted token is written: that service's entry of the signature
+   * (`ServiceToken.activityId`), as a page's own login reports it with `loginVerdict`. The background posted
+   * the token itself, so no page is involved.
+   */
+  readonly activity?: Pick<ActivityLog, 'recordPostedVerdict'>;
 }
 
 /** A region that names a participating service. */
@@ -91,12 +97,14 @@ export async function gatherStatements(
       seenOrigins.add(region.origin);
       const target = await resolveTarget(deps, region, portalCaUrl, signal);
       if ('code' in target) return failed(region.serviceId, target.code, target.message);
+      stopIfCancelled(signal);
       const first = await fetchStatement(deps.http, target.statementUrl, target.name, signal);
       if (first.kind === 'ok') return done({ serviceId: region.serviceId, state: 'ok', statement: first.statement });
       if (first.kind === 'failed') return failed(region.serviceId, first.code, first.message);
       needLogin.push(target);
     }),
   );
+  stopIfCancelled(signal);
 
   if (!mayLogin) {
     // Automatic login is off and the holder did not click: nothing is signed; the regions say a login is needed.
@@ -110,6 +118,7 @@ export async function gatherStatements(
       allowed.push(target);
       continue;
     }
+    stopIfCancelled(signal);
     const yes = await deps.consents.ask({ origin: target.region.origin, serviceName: target.name, kind: 'provider' }, signal);
     if (!yes) {
       failed(target.region.serviceId, ExtensionErrorCode.CONSENT_DENIED, `You did not allow ${target.name} to use your card, so its statement is not shown.`);
@@ -122,11 +131,13 @@ export async function gatherStatements(
   const challenged: (Target & { nonce: string })[] = [];
   await Promise.all(
     allowed.map(async (target) => {
+      stopIfCancelled(signal);
       const challenge = await requestChallenge(deps.http, target.provider.document.challengeEndpoint, target.name, signal);
       if (challenge.kind === 'failed') return failed(target.region.serviceId, challenge.code, challenge.message);
       challenged.push({ ...target, nonce: challenge.nonce });
     }),
   );
+  stopIfCancelled(signal);
   if (challenged.length > 0) await loginAndFetch(deps, caller, challenged, done, failed);
   return regions.flatMap((region) => {
     const result = results.get(region.serviceId);
@@ -156,6 +167,9 @@ async function loginAndFetch(
   const signedFor = challenged.filter((t) => tokens.some((token) => token.origin === t.region.origin));
   const report = caller.automatic && deps.onAutomaticLogins ? signedReport(deps, deps.onAutomaticLogins, signedFor) : null;
   try {
+    // The page went away while the card was signing (tab closed, navigated, Cancel): no token is posted. An
+    // automatic signature is still told (below), every service "unconfirmed".
+    stopIfCancelled(signal);
     await Promise.all(challenged.map((target) => postAndFetch(deps, target, tokens, signal, done, failed, report)));
   } finally {
     report?.end(); // cancelled or done: whatever has not answered by now is told as unconfirmed
@@ -175,15 +189,39 @@ async function postAndFetch(
   const { serviceId, origin } = target.region;
   const token = tokens.find((t) => t.origin === origin);
   if (!token) return failed(serviceId, StatementFailureCode.CARD_LOGIN_FAILED, `kyotsu could not log in to ${target.name}.`);
+  stopIfCancelled(signal);
   const login = await postLoginToken(deps.http, target.provider.document.loginEndpoint, token.tokenJson, target.name, signal);
   report?.answered(origin, loginOutcome(login));
+  await writeVerdict(deps, token, login);
   if (login.kind === 'failed') return failed(serviceId, login.code, login.message);
   if (login.kind === 'qualify-required') return done({ serviceId, state: 'not-enrolled', qualifyUrl: sameOriginUrl(login.redirect ?? '/login', origin) });
+  stopIfCancelled(signal);
   const statement = await fetchStatement(deps.http, target.statementUrl, target.name, signal);
   if (statement.kind === 'ok') return done({ serviceId, state: 'ok', statement: statement.statement });
   if (statement.kind === 'failed') return failed(serviceId, statement.code, statement.message);
   // Logged in, yet the next request is not in that session: the browser did not keep the service's cookie.
   failed(serviceId, StatementFailureCode.SERVICE_REFUSED, `${target.name} accepted the login, but this browser did not keep its session, so the statement could not be read.`);
+}
+
+/** A service's error code as the protocol carries it (content/wiring.ts); anything else is `LOGIN_REFUSED`. */
+const STABLE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** The service's answer to a posted token, as the activity log keeps it; null when it did not answer at all. */
+export function serviceVerdict(login: LoginOutcome): ServiceVerdict | null {
+  if (login.kind === 'logged-in' || login.kind === 'qualify-required') return { outcome: login.kind, code: null };
+  if (login.code === StatementFailureCode.SERVICE_UNREACHABLE) return null;
+  return { outcome: 'refused', code: STABLE_CODE.test(login.code) ? login.code : 'LOGIN_REFUSED' };
+}
+
+/** Writes the service's answer onto its entry of the signature (best effort: the region does not depend on it). */
+async function writeVerdict(deps: StatementGatherDeps, token: ServiceToken, login: LoginOutcome): Promise<void> {
+  const verdict = serviceVerdict(login);
+  if (!deps.activity || token.activityId === undefined || verdict === null) return;
+  try {
+    await deps.activity.recordPostedVerdict(token.activityId, verdict);
+  } catch (error) {
+    console.warn('kyotsu: the service verdict was not recorded', error);
+  }
 }
 
 /** What a posted token came to, for the notification: no answer at all is "unconfirmed", not a refusal. */
@@ -245,6 +283,7 @@ async function resolveTarget(deps: StatementGatherDeps, region: StatementRegionR
   // Only a provider already in the registry (the holder visited it with the extension) is (re)checked;
   // an origin the page names that kyotsu has never seen is not contacted at all, not even for its document.
   if ((await deps.providers.get(region.origin)) === null) return notAService;
+  stopIfCancelled(signal); // re-checking the provider may fetch its discovery document
   let provider: ProviderRecord | null;
   try {
     provider = await deps.providers.recognise(region.origin);
@@ -264,6 +303,14 @@ function cancelled(): ExtensionError {
   return new ExtensionError(ExtensionErrorCode.OPERATION_ABORTED, 'The request was cancelled');
 }
 
+/**
+ * Stops the gathering here once its page has gone (the tab closed or navigated away, or its Cancel): nothing
+ * more is fetched, asked or signed for it. Checked before every request, prompt and card login.
+ */
+function stopIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw cancelled();
+}
+
 /** A CA base URL compared without a trailing slash. */
 function sameCa(url: string): string {
   return url.replace(/\/+$/, '');
@@ -279,6 +326,25 @@ function sameOriginUrl(path: string, origin: string): string {
   return url && url.origin === origin ? url.href : `${origin}/`;
 }
 
+/** `work`'s outcome, or OPERATION_ABORTED as soon as `signal` aborts (whatever `work` is still waiting for). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(cancelled());
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 /** "Bank A", "Bank A and Bank B", "Bank A, Bank B and Card Co." */
 export function listNames(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? '';
@@ -289,6 +355,10 @@ export function listNames(names: readonly string[]): string {
  * Runs gatherings one at a time. Two portal tabs gathering at once would each ask a service for a challenge
  * in the SAME browser session there, and the second challenge replaces the first (a nonce per session), so
  * one login would fail; one after the other, the second finds the sessions the first started and signs nothing.
+ *
+ * A cancelled gathering (its tab closed or navigated away — the holder reloading the statement page — or its
+ * Cancel) gives up its turn at once: the next one does not wait for it to wind down, and it fetches, asks and
+ * signs nothing more (`stopIfCancelled`), so the two never both act.
  */
 export class StatementGatherings {
   private tail: Promise<unknown> = Promise.resolve();
@@ -303,18 +373,20 @@ export class StatementGatherings {
     portalCaUrl: string,
     mayLogin: boolean,
   ): Promise<StatementRegionResult[]> {
-    const next = this.tail
-      .then(() => {
-        if (caller.signal.aborted) throw cancelled();
-        return gatherStatements(this.deps, caller, regions, emit, portalCaUrl, mayLogin);
-      })
-      .catch((error: unknown) => {
-        // A cancelled gathering (the tab's Cancel, the tab closed) stops wherever it was, often inside a fetch
-        // whose AbortError is a bare DOMException: the portal's content script gets the typed code instead.
-        if (caller.signal.aborted && !(error instanceof KyotsuError)) throw cancelled();
-        throw error;
-      });
-    this.tail = next.catch(() => undefined); // a failed gathering does not block the next
+    const previous = this.tail;
+    const turn = previous.then(() => {
+      if (caller.signal.aborted) throw cancelled();
+      return gatherStatements(this.deps, caller, regions, emit, portalCaUrl, mayLogin);
+    });
+    const next = untilAborted(turn, caller.signal).catch((error: unknown) => {
+      // A cancelled gathering (the tab's Cancel, the tab closed or navigated) stops wherever it was, often
+      // inside a fetch whose AbortError is a bare DOMException: the portal's content script gets the typed code.
+      if (caller.signal.aborted && !(error instanceof KyotsuError)) throw cancelled();
+      throw error;
+    });
+    // The next gathering waits for every earlier one, and for this one until it ends or is cancelled; a failed
+    // gathering does not block it either.
+    this.tail = Promise.all([previous, next.catch(() => undefined)]);
     return next;
   }
 }
