@@ -18,7 +18,8 @@ import { CHROME_EXTENSION_ID } from '../src/extension-ids.js';
 import { startWorld, type World } from '../server/services/world.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
 import { openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
-import { allow, CARD_PIN, chooseNativeHost, enterPin, loggedIn, logOut, passwordLogin, SESSION_ACTIVE, setPinCacheMinutes } from './support/native-bank-chromium.js';
+import { chooseNativeHost, NATIVE_WINDOW_TIMEOUT } from './support/native-bank-chromium.js';
+import { ACTIVE, allow, enterPin, loggedIn, logOut, passwordLogin, PIN, setPinCache } from './support/service-steps.js';
 import { loginsWithoutOverlap, NATIVE_READER_NAME, type NativeRig, startNativeRig } from './support/native-rig.js';
 
 /** Card instructions (SP 800-73-4 part 2, 3.2–3.3): key generation, PUT DATA, GENERAL AUTHENTICATE. */
@@ -66,12 +67,12 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
 
     const page = await openServicePage(browser.context, `${bankA}/login`);
     await passwordLogin(page, 'hanako', 'bank-a');
-    await loggedIn(page);
+    await loggedIn(page, NATIVE_WINDOW_TIMEOUT);
     await page.goto(`${bankA}/account`);
     await page.locator('#enroll').click();
-    await allow(browser); // Bank A may use the card
-    await allow(browser); // a new key replaces the card's
-    await enterPin(browser);
+    await allow(browser, NATIVE_WINDOW_TIMEOUT); // Bank A may use the card
+    await allow(browser, NATIVE_WINDOW_TIMEOUT); // a new key replaces the card's
+    await enterPin(browser, PIN, NATIVE_WINDOW_TIMEOUT);
     await page.locator('form[action="/certificate/invalidate"], #script-status.error').first().waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('#script-status.error').count(), 0, await page.locator('#script-status').innerText().catch(() => ''));
     assert.match(await page.locator('#certificate').innerText(), /[0-9a-f]{8,}/, 'the account page shows the certificate serial');
@@ -84,19 +85,19 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
     const page = await openServicePage(browser.context, `${bankA}/`);
     const since = native.card.card.log.length;
     await logOut(page); // the next page has no session: kyotsu logs in by itself (PIN still cached)
-    await loggedIn(page);
+    await loggedIn(page, NATIVE_WINDOW_TIMEOUT);
     assert.match(await page.locator('header nav').innerText(), /Hanako/);
     assert.equal(loginsWithoutOverlap(native.card, since).length, 1, 'one login, signed by the card in the vpcd reader');
     await page.close();
   });
 
   it('the card pulled out mid-login: the page says so, and with the card back the next login works', async (t) => {
-    await setPinCacheMinutes(browser, 0); // every login asks for the PIN: the card is held while the holder types it
+    await setPinCache(browser, 0); // every login asks for the PIN: the card is held while the holder types it
     const page = await openServicePage(browser.context, `${bankA}/`);
     await logOut(page); // automatic login starts, opens the card, and asks for the PIN
     const pinWindow = await waitForExtensionWindow(browser, '/pin.html', 30_000);
     await native.card.remove();
-    await pinWindow.locator('#pin').fill(CARD_PIN);
+    await pinWindow.locator('#pin').fill(PIN);
     await pinWindow.locator('#submit').click().catch((error: unknown) => {
       if (!(error instanceof Error && /closed/i.test(error.message))) throw error; // the window went with the failed operation
     });
@@ -106,12 +107,12 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
     const said = await alert.innerText();
     t.diagnostic(`the page says: ${said}`);
     assert.match(said, /could not log you in.*removed/is, 'a sentence saying the card was removed');
-    assert.equal(await page.locator(SESSION_ACTIVE).count(), 0, 'not logged in');
+    assert.equal(await page.locator(ACTIVE).count(), 0, 'not logged in');
 
     await native.card.insert();
     await page.locator('[data-kyotsu-login]').first().click(); // the holder tries again: nothing else to do
-    await enterPin(browser);
-    await loggedIn(page);
+    await enterPin(browser, PIN, NATIVE_WINDOW_TIMEOUT);
+    await loggedIn(page, NATIVE_WINDOW_TIMEOUT);
     assert.match(await page.locator('header nav').innerText(), /Hanako/);
     await page.close();
   });
@@ -125,8 +126,8 @@ describe('Chromium through the native host → pcscd → vpcd → the software c
 
     const page = await openServicePage(browser.context, `${bankA}/`);
     await logOut(page); // automatic login; the restart cleared the cached PIN (the card was reset), so it asks
-    await enterPin(browser);
-    await loggedIn(page);
+    await enterPin(browser, PIN, NATIVE_WINDOW_TIMEOUT);
+    await loggedIn(page, NATIVE_WINDOW_TIMEOUT);
     assert.equal(loginsWithoutOverlap(native.card, since).length, 1, 'signed by the card behind the new pcscd');
     const log = await native.hostLog();
     assert.equal(hostStarts(log), startsBefore, `no host was started again: the running one reconnected to pcscd\n${log.slice(-3000)}`);

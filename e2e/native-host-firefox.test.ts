@@ -19,7 +19,8 @@ import { type ChromiumWithExtension, launchChromium } from './support/chromium.j
 import { clickClosing, extensionWindow } from './support/firefox-pages.js';
 import { type FirefoxWithExtension, launchFirefox } from './support/firefox.js';
 import { openServicePage } from './support/extension-pages.js';
-import { allow, chooseNativeHost, enterPin, loggedIn, logOut } from './support/native-bank-chromium.js';
+import { chooseNativeHost, NATIVE_WINDOW_TIMEOUT } from './support/native-bank-chromium.js';
+import { allow, enterPin, loggedIn, logOut, PIN } from './support/service-steps.js';
 import {
   allowFirefox,
   chooseNativeHostFirefox,
@@ -105,18 +106,18 @@ describe('Firefox ESR through the native host → pcscd → vpcd → the softwar
     // Chromium's first login at Bank A with the card Firefox enrolled: allow Bank A, type the PIN (then cached).
     const inChromium = await openServicePage(browser.context, `${bankA}/login`);
     await inChromium.locator('[data-kyotsu-login]').first().click();
-    await allow(browser);
-    await enterPin(browser);
-    await loggedIn(inChromium);
+    await allow(browser, NATIVE_WINDOW_TIMEOUT);
+    await enterPin(browser, PIN, NATIVE_WINDOW_TIMEOUT);
+    await loggedIn(inChromium, NATIVE_WINDOW_TIMEOUT);
     await inChromium.goto(`${bankA}/`);
-    await loggedIn(inChromium);
+    await loggedIn(inChromium, NATIVE_WINDOW_TIMEOUT);
     const inFirefox = await openServicePageFirefox(firefox, `${bankA}/`);
     await loggedInFirefox(inFirefox);
 
     // Both log out at once: each browser's automatic login asks its own host for the card right away.
     const since = native.card.card.log.length;
     await Promise.all([logOut(inChromium), logOutFirefox(inFirefox)]);
-    await Promise.all([loggedIn(inChromium), loggedInFirefox(inFirefox)]);
+    await Promise.all([loggedIn(inChromium, NATIVE_WINDOW_TIMEOUT), loggedInFirefox(inFirefox)]);
     assert.match(await inChromium.locator('header nav').innerText(), /Hanako/);
     assert.match(await inFirefox.$eval('header nav', (node) => node.textContent ?? ''), /Hanako/);
     // The card's own log, cut at every reset: two whole logins, never one inside the other.

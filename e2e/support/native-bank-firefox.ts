@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { type Page } from 'puppeteer-core';
 import { type FirefoxWithExtension } from './firefox.js';
 import { clickClosing, extensionWindow } from './firefox-pages.js';
-import { CARD_PIN, SESSION_ACTIVE } from './native-bank-chromium.js';
+import { ACTIVE, PIN } from './service-steps.js';
 
 /** Opens a service page and waits until kyotsu announced itself there. */
 export async function openServicePageFirefox(firefox: FirefoxWithExtension, url: string): Promise<Page> {
@@ -31,7 +31,7 @@ export async function logOutFirefox(page: Page): Promise<void> {
 
 /** Waits until the page belongs to a logged-in session (the service's own signal). */
 export async function loggedInFirefox(page: Page, timeout = 30_000): Promise<void> {
-  await page.waitForSelector(SESSION_ACTIVE, { timeout });
+  await page.waitForSelector(ACTIVE, { timeout });
 }
 
 /** Allows the consent window the extension opens next. */
@@ -40,7 +40,7 @@ export async function allowFirefox(firefox: FirefoxWithExtension): Promise<void>
 }
 
 /** Answers the PIN window the extension opens next. */
-export async function enterPinFirefox(firefox: FirefoxWithExtension, pin = CARD_PIN): Promise<void> {
+export async function enterPinFirefox(firefox: FirefoxWithExtension, pin = PIN): Promise<void> {
   const window = await extensionWindow(firefox, '/pin.html', 30_000);
   await window.type('#pin', pin);
   await clickClosing(window, '#submit');

@@ -17,14 +17,14 @@ export const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
 /** GENERAL AUTHENTICATE (SP 800-73-4 Part 2 §3.2.4): one per card signature. */
 export const INS_GENERAL_AUTHENTICATE = 0x87;
 
-/** Allows the consent window the extension opens next. */
-export async function allow(browser: ChromiumWithExtension): Promise<void> {
-  await clickClosing(await waitForExtensionWindow(browser, '/consent.html'), '#allow');
+/** Allows the consent window the extension opens next (`timeout`: how long it may take to open). */
+export async function allow(browser: ChromiumWithExtension, timeout?: number): Promise<void> {
+  await clickClosing(await waitForExtensionWindow(browser, '/consent.html', timeout), '#allow');
 }
 
-/** Answers the PIN window the extension opens next. */
-export async function enterPin(browser: ChromiumWithExtension, pin = PIN): Promise<void> {
-  const window = await waitForExtensionWindow(browser, '/pin.html');
+/** Answers the PIN window the extension opens next (`timeout`: how long it may take to open). */
+export async function enterPin(browser: ChromiumWithExtension, pin = PIN, timeout?: number): Promise<void> {
+  const window = await waitForExtensionWindow(browser, '/pin.html', timeout);
   await window.locator('#pin').fill(pin);
   await clickClosing(window, '#submit');
 }
