@@ -89,6 +89,23 @@ describe('activity log: the service\'s verdict on a signature', () => {
     assert.deepEqual(heard.map((e) => e.verdict ?? null), [null, { outcome: 'logged-in', code: null }]);
   });
 
+  it('the background writes a service\'s answer to a token it posted itself onto that entry, once, and only on a signature', async () => {
+    const heard: ActivityEntry[] = [];
+    let n = 0;
+    const log = new ActivityLog(createMemoryStore(), { onRecord: (e) => heard.push(e), newId: () => `p${++n}` });
+    const bankA = await log.record(entry(1));
+    const cardCo = await log.record(entry(2, 'ok', CARD_CO));
+    const failed = await log.record(entry(3, 'PIN_CANCELLED'));
+    assert.equal(await log.recordPostedVerdict(cardCo.id!, { outcome: 'refused', code: 'CERTIFICATE_REVOKED' }), true);
+    assert.equal(await log.recordPostedVerdict(bankA.id!, { outcome: 'logged-in', code: null }), true);
+    assert.equal(await log.recordPostedVerdict(bankA.id!, { outcome: 'refused', code: 'X' }), false, 'once only');
+    assert.equal(await log.recordPostedVerdict(failed.id!, { outcome: 'logged-in', code: null }), false, 'nothing was signed');
+    assert.equal(await log.recordPostedVerdict('gone', { outcome: 'logged-in', code: null }), false);
+    const verdicts = (await log.list()).map((e) => [e.time, e.verdict ?? null]);
+    assert.deepEqual(verdicts, [[3, null], [2, { outcome: 'refused', code: 'CERTIFICATE_REVOKED' }], [1, { outcome: 'logged-in', code: null }]]);
+    assert.deepEqual(heard.slice(3).map((e) => e.id), ['p2', 'p1'], 'the options page hears of each verdict');
+  });
+
   it('a closed tab\'s signature takes no verdict', async () => {
     const log = newLog();
     await log.forTab(5).record(entry(1));

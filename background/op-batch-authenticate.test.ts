@@ -117,6 +117,8 @@ describe('authenticateMany: several logins, one card signature', () => {
     }
     const activity = await h.deps.activity.list();
     assert.deepEqual(activity.slice(0, 3).map((e) => [e.origin, e.service, e.operation, e.result]).sort(), LOGINS.map((l) => [l.origin, l.serviceName, 'authenticate', 'ok']).sort());
+    // Each token names its own service's entry, where the background writes that service's answer to it.
+    for (const token of tokens) assert.equal(activity.find((e) => e.id === token.activityId)?.origin, token.origin);
   });
 
   it('one service: a plain web-eid:1.0 token for its origin', async () => {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
+import { type ServiceVerdict, type StatementRegionRef, type StatementRegionResult } from '../src/message-results.js';
 import { type DiscoveryDocument } from '../src/protocol/discovery.js';
 import { type Caller } from './card-job.js';
 import { type ServiceLogin } from './op-batch-authenticate.js';
@@ -14,7 +14,8 @@ import { ManualClock } from './clock.js';
 import { createMemoryStore } from './kv-store.js';
 import { type SignedLogin } from './notifications.js';
 import { type DiscoveryFetcher, DOCUMENT_TTL_MS, ProviderRegistry, type ProviderRecord } from './providers.js';
-import { VERDICT_WAIT_MS } from './activity.js';
+import { ActivityLog, VERDICT_WAIT_MS } from './activity.js';
+import { TabOperations } from './tab-operations.js';
 import { gatherStatements, listNames, type StatementGatherDeps, StatementGatherings, statementUrlOf } from './statement-gather.js';
 
 const NONCE = (n: number) => Buffer.from(new Uint8Array(32).fill(n)).toString('base64');
@@ -31,6 +32,8 @@ interface FakeService {
   caUrl?: string;
   /** False: the holder never visited it with the extension (not in the provider registry). Default true. */
   known?: boolean;
+  /** The service refuses the login token with this error code (HTTP 403). */
+  refuses?: string;
   received: string[];
 }
 
@@ -58,7 +61,7 @@ function record(s: FakeService): ProviderRecord {
 }
 
 /** A world of fake services behind one `fetch`, and the deps of the gatherer over it. */
-function world(services: FakeService[], options: { consent?: boolean; cardFails?: string } = {}) {
+function world(services: FakeService[], options: { consent?: boolean; cardFails?: string; activity?: ActivityLog } = {}) {
   const contacted: string[] = [];
   const requested: string[] = [];
   const logins: ServiceLogin[][] = [];
@@ -102,16 +105,23 @@ function world(services: FakeService[], options: { consent?: boolean; cardFails?
       if (pathname === '/api/auth/challenge') return Promise.resolve(json(200, { nonce: NONCE(services.indexOf(s) + 1) }));
       if (pathname === '/api/auth/login') {
         s.received.push(typeof init.body === 'string' ? init.body : '');
+        if (s.refuses) return Promise.resolve(json(403, { error: { code: s.refuses, message: 'This certificate is revoked.' } }));
         if (!s.qualified) return Promise.resolve(json(200, { status: 'qualify-required', redirect: '/login' }));
         s.session = true;
         return Promise.resolve(json(200, { status: 'logged-in', redirect: '/' }));
       }
       return Promise.resolve(json(404, {}));
     },
-    login: (_caller, batch) => {
+    login: async (_caller, batch) => {
       logins.push([...batch]);
-      if (options.cardFails) return Promise.reject(Object.assign(new Error('no'), { code: options.cardFails }));
-      return Promise.resolve(batch.map((l) => ({ origin: l.origin, tokenJson: `token-for ${l.origin} ${l.nonce}`, format: 'kyotsu-batch:1' as const })));
+      if (options.cardFails) throw Object.assign(new Error('no'), { code: options.cardFails });
+      const tokens = [];
+      for (const l of batch) {
+        // As authenticateMany does: one activity entry per service of the signature, named in its token.
+        const stored = await options.activity?.record({ time: 1, origin: l.origin, service: l.serviceName, serial: '1f', operation: 'authenticate', result: 'ok', automatic: false });
+        tokens.push({ origin: l.origin, tokenJson: `token-for ${l.origin} ${l.nonce}`, format: 'kyotsu-batch:1' as const, ...(stored?.id ? { activityId: stored.id } : {}) });
+      }
+      return tokens;
     },
   };
   const caller: Caller = { signal: new AbortController().signal, origin: 'https://portal.example', serviceName: 'Portal', automatic: false, notify: () => undefined };
@@ -125,6 +135,20 @@ function emitted(serviceId: string): { emit: (result: StatementRegionResult) => 
   let resolve!: () => void;
   const seen = new Promise<void>((r) => (resolve = r));
   return { emit: (result) => (result.serviceId === serviceId ? resolve() : undefined), seen };
+}
+
+/** Lets every pending promise callback run. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** A gate: `wait` resolves once `open` is called; `reached` once something waits on it. */
+function gate<T = void>() {
+  let open!: (value: T) => void;
+  let reach!: () => void;
+  const opened = new Promise<T>((resolve) => (open = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  return { open, reached, wait: () => (reach(), opened) };
 }
 
 const states = (results: readonly StatementRegionResult[]) => Object.fromEntries(results.map((r) => [r.serviceId, r.state]));
@@ -385,6 +409,98 @@ describe('gatherStatements', () => {
     cancel.abort();
     await assert.rejects(run);
     assert.deepEqual(told2, [[{ service: 'Bank A', outcome: 'logged-in' }, { service: 'Bank B', outcome: 'unconfirmed' }]]);
+  });
+
+  it('the tab navigating away before the card signs ends the gathering: nothing is signed and nothing more fetched', async () => {
+    const services = [service('bank-a', 'Bank A'), service('bank-b', 'Bank B')];
+    const w = world(services);
+    // Bank B's provider re-check is slow (its discovery document); Bank A already said "log in first".
+    const slow = gate();
+    const recognise = w.deps.providers.recognise;
+    const deps: StatementGatherDeps = { ...w.deps, providers: { ...w.deps.providers, recognise: async (origin) => (origin === services[1]!.origin && (await slow.wait()), recognise(origin)) } };
+    const tabs = new TabOperations(() => 'f'.repeat(32));
+    const op = tabs.begin(3, { documentId: 'statement-page', receivedAt: 1_000 });
+    const gathering = new StatementGatherings(deps).run({ ...w.caller, signal: op.signal }, w.regions(), () => undefined, 'https://ca.example', true);
+    await slow.reached;
+    await flush();
+    const fetchedBefore = [...w.requested];
+    assert.deepEqual(fetchedBefore, ['GET https://bank-a.example/api/statement']);
+    // The holder follows a link: the top frame commits another document.
+    assert.equal(tabs.tabNavigated(3, { documentId: 'elsewhere', committedAt: 2_000 }), 1);
+    await assert.rejects(gathering, { code: 'OPERATION_ABORTED' });
+    slow.open();
+    await flush();
+    assert.deepEqual(w.logins, [], 'the card signed nothing');
+    assert.deepEqual(w.requested, fetchedBefore, 'no request after the page left');
+  });
+
+  it('the tab navigating away while the card signs: the tokens are not posted, and an automatic signature is still told', async () => {
+    const services = [service('bank-a', 'Bank A'), service('bank-b', 'Bank B')];
+    const w = world(services);
+    const signing = gate();
+    const told: SignedLogin[][] = [];
+    const deps: StatementGatherDeps = {
+      ...w.deps,
+      // The card finishes its signature whatever happens meanwhile (GENERAL AUTHENTICATE is under way).
+      login: async (caller, batch) => (await signing.wait(), w.deps.login(caller, batch)),
+      onAutomaticLogins: (logins) => told.push([...logins]),
+      clock: new ManualClock(),
+    };
+    const tabs = new TabOperations(() => 'f'.repeat(32));
+    const op = tabs.begin(3, { documentId: 'statement-page', receivedAt: 1_000 });
+    const gathering = new StatementGatherings(deps).run({ ...w.caller, automatic: true, signal: op.signal }, w.regions(), () => undefined, 'https://ca.example', true);
+    await signing.reached;
+    const fetchedBefore = [...w.requested];
+    tabs.tabNavigated(3, { documentId: 'elsewhere', committedAt: 2_000 });
+    signing.open();
+    await assert.rejects(gathering, { code: 'OPERATION_ABORTED' });
+    await flush();
+    assert.equal(w.logins.length, 1, 'the card did sign');
+    assert.deepEqual(services.map((s) => s.received), [[], []], 'no service received its token');
+    assert.deepEqual(w.requested, fetchedBefore, 'no token posted, no statement read again');
+    assert.deepEqual(told, [[{ service: 'Bank A', outcome: 'unconfirmed' }, { service: 'Bank B', outcome: 'unconfirmed' }]], 'the holder is told the card signed');
+  });
+
+  it('the reloaded statement page gathers at once: the gathering of the page it replaced gives up its turn, though it is still stuck', async () => {
+    const services = [service('bank-a', 'Bank A'), service('bank-b', 'Bank B')];
+    const w = world(services);
+    const stuck = gate();
+    let holding = true;
+    const recognise = w.deps.providers.recognise;
+    const deps: StatementGatherDeps = { ...w.deps, providers: { ...w.deps.providers, recognise: async (origin) => (holding && (await stuck.wait()), recognise(origin)) } };
+    const tabs = new TabOperations(() => Math.random().toString(16).slice(2).padEnd(32, '0'));
+    const gatherings = new StatementGatherings(deps);
+    const old = tabs.begin(3, { documentId: 'page-1', receivedAt: 1_000 });
+    const first = gatherings.run({ ...w.caller, signal: old.signal }, w.regions(), () => undefined, 'https://ca.example', true);
+    await stuck.reached;
+    holding = false;
+    // Reload: the new page's request may reach the background before the commit event; it is kept either way.
+    const fresh = tabs.begin(3, { documentId: 'page-2', receivedAt: 1_500 });
+    tabs.tabNavigated(3, { documentId: 'page-2', committedAt: 2_000 });
+    assert.equal(fresh.signal.aborted, false);
+    await assert.rejects(first, { code: 'OPERATION_ABORTED' });
+    const second = await gatherings.run({ ...w.caller, signal: fresh.signal }, w.regions(), () => undefined, 'https://ca.example', true);
+    assert.deepEqual(states(second), { 'bank-a': 'ok', 'bank-b': 'ok' }, 'the new page is not held up by the old one');
+    const requested = w.requested.length;
+    stuck.open(); // the old gathering finally gets its answer …
+    await flush();
+    assert.equal(w.logins.length, 1, 'one signature, for the new page');
+    assert.equal(w.requested.length, requested, '… and fetches nothing with it');
+  });
+
+  it('each service\'s answer to its posted token is written on its own activity entry of the one signature', async () => {
+    let n = 0;
+    const activity = new ActivityLog(createMemoryStore(), { newId: () => `entry-${++n}` });
+    const services = [service('bank-a', 'Bank A'), service('bank-b', 'Bank B', { qualified: false }), service('card-co', 'Card Co.', { refuses: 'CERTIFICATE_REVOKED' }), service('shop', 'Shop', { session: true })];
+    const w = world(services, { activity });
+    await gatherStatements({ ...w.deps, activity }, w.caller, w.regions(), () => undefined, 'https://ca.example', true);
+    assert.equal(w.logins.length, 1);
+    const verdicts = Object.fromEntries((await activity.list()).map((e): [string, ServiceVerdict | null] => [e.service ?? '', e.verdict ?? null]));
+    assert.deepEqual(verdicts, {
+      'Bank A': { outcome: 'logged-in', code: null },
+      'Bank B': { outcome: 'qualify-required', code: null },
+      'Card Co.': { outcome: 'refused', code: 'CERTIFICATE_REVOKED' },
+    }, 'Shop had a session: nothing signed, no entry');
   });
 
   it('names the services of one signature in a sentence', () => {

@@ -31,7 +31,7 @@ const document = (origin: string, portal: boolean): DiscoveryDocument => ({
   ...(portal ? { portal: true } : {}),
 });
 
-async function setUp(options: { autoLogin: boolean; approve: readonly string[] }) {
+async function setUp(options: { autoLogin: boolean; approve: readonly string[]; tabs?: TabOperations }) {
   const providers = new ProviderRegistry(createMemoryStore(), (origin) => Promise.resolve(document(origin, origin === PORTAL)), new ManualClock());
   for (const origin of options.approve) {
     await providers.recognise(origin);
@@ -50,12 +50,12 @@ async function setUp(options: { autoLogin: boolean; approve: readonly string[] }
     providers,
     settings,
     statements,
-    tabs: new TabOperations(() => '0'.repeat(32)),
+    tabs: options.tabs ?? new TabOperations(() => '0'.repeat(32)),
     consents: { ask: () => Promise.resolve(false) },
     notify: () => undefined,
     sendStatementRegion: () => undefined,
   } as unknown as HandlerServices;
-  return { gather: createHandlers(services).statementGather, gathered };
+  return { gather: createHandlers(services).statementGather, gathered, tabs: services.tabs };
 }
 
 const request = (interactive: boolean): StatementGatherRequest => ({
@@ -89,6 +89,20 @@ describe('statementGather handler', () => {
       await gather(request(true), from(PORTAL));
       assert.deepEqual([gathered[0]?.mayLogin, gathered[0]?.caller.automatic], [true, false]);
     }
+  });
+
+  it('a portal page that navigates away while its request is being checked gathers nothing: its gathering starts cancelled', async () => {
+    let time = 1_000; // the request arrives at 1 000; the tab commits another document at 2 000
+    const tabs = new TabOperations(() => '0'.repeat(32), () => time);
+    const { gather, gathered } = await setUp({ autoLogin: true, approve: [PORTAL], tabs });
+    const reply = gather(request(true), from(PORTAL));
+    time = 3_000;
+    tabs.tabNavigated(3, { documentId: null, committedAt: 2_000 });
+    await reply;
+    assert.equal(gathered[0]?.caller.signal.aborted, true, 'the page that asked is gone');
+    // The new page's own request is gathered as usual.
+    await gather(request(true), from(PORTAL));
+    assert.equal(gathered[1]?.caller.signal.aborted, false);
   });
 
   it('with automatic login off and no click, nothing may be signed', async () => {
