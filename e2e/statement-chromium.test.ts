@@ -5,7 +5,8 @@
  * Then, in order:
  * 1. Card Co. is not qualified: its region says "not enrolled" with the link to qualify there, the others show;
  * 2. with Bank A, Bank B and Card Co. qualified and no session at any of them, the page shows all three
- *    after exactly ONE GENERAL AUTHENTICATE in the card's own log; the sessions the background's logins
+ *    after exactly ONE GENERAL AUTHENTICATE in the card's own log; the options page's activity shows each
+ *    service's answer ("logged in") on its entry of that signature; the sessions the background's logins
  *    started are in the browser's own cookie jar (a Bank A tab is logged in without another signature);
  * 3. with automatic login off, nothing is signed until the holder clicks, and one click logs in to all three;
  * 4. with Bank B stopped, Bank A and Card Co. still show and Bank B's region says why;
@@ -185,6 +186,13 @@ describe('Chromium: the portal statement page gathers every service with one car
     }
     assert.equal((await signatures(browser)) - before, 1, 'one GENERAL AUTHENTICATE for three logins');
     assert.equal((await newLoginNotices(browser, noticesBefore)).length, 1, 'the holder did not click: ONE notification for the three logins');
+    // The options page's activity shows, on each service's entry of that one signature, what the service answered.
+    const options = await openOptions(browser);
+    const rows = options.locator('#activity tbody tr');
+    await rows.first().waitFor();
+    const newest = await rows.evaluateAll((trs) => trs.slice(0, 3).map((tr) => [tr.children[1]?.textContent ?? '', (tr.children[3] as HTMLElement | undefined)?.dataset.verdict ?? null]));
+    assert.deepEqual(newest.sort(), [['Bank A', 'logged-in'], ['Bank B', 'logged-in'], ['Card Co.', 'logged-in']]);
+    await options.close();
     // The background's fetches stored each service's session cookie in the browser's jar: a Bank A tab is
     // logged in without signing again (automatic login would have signed if it were not).
     const names = (await browser.context.cookies()).map((c) => c.name);
