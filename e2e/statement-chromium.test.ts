@@ -12,7 +12,9 @@
  * 4. with Bank B stopped, Bank A and Card Co. still show and Bank B's region says why;
  * 5. a service the extension does not know is never contacted from the statement page: Card Co. forgotten in
  *    the settings is NOT_A_SERVICE and its server sees no request at all (not even /.well-known/kyotsu);
- *    once the holder opens Card Co. again it is known (pending), and the page asks before signing for it.
+ *    once the holder opens Card Co. again it is known (pending), and the page asks before signing for it;
+ * 6. the holder leaves the statement page while the PIN window asks for the one signature: the window closes,
+ *    the card signs nothing and no service receives a token; the page opened again gathers as usual.
  * As in real use, the holder has opened every service in this browser before its region is gathered (Bank A
  * to enroll, the others to qualify): the background only contacts services its provider registry knows.
  */
@@ -26,6 +28,7 @@ import { type Page } from 'playwright-core';
 import { startWorld, type World } from '../server/services/world.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
 import { clickClosing, openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
+import { setPinCache } from './support/service-steps.js';
 
 const PIN = '123456';
 const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
@@ -261,5 +264,33 @@ describe('Chromium: the portal statement page gathers every service with one car
     assert.equal(known.regions['card-co']?.state, 'ok', known.regions['card-co']?.text);
     assert.equal(known.regions['bank-a']?.state, 'ok', known.regions['bank-a']?.text);
     await known.page.close();
+  });
+
+  it('leaving the statement page while the PIN window asks: the window closes, nothing is signed or posted; the page opened again gathers', async () => {
+    await setPinCache(browser, 0); // the one signature asks for the PIN, so the gathering waits there
+    await browser.context.clearCookies({ name: SERVICE_COOKIES }); // Bank A and Card Co. need a login (Bank B is stopped)
+    const tokensPosted: string[] = [];
+    for (const id of ['bank-a', 'card-co']) {
+      world.services[id]!.context.app.server.on('request', (request: IncomingMessage) => {
+        if (request.method === 'POST' && request.url === '/api/auth/login') tokensPosted.push(id);
+      });
+    }
+    const before = await signatures(browser);
+    const page = await openServicePage(browser.context, `${origin('portal')}/statement`);
+    const pin = await waitForExtensionWindow(browser, '/pin.html');
+    await page.goto(`${origin('portal')}/`); // the holder follows a link: the top frame commits another page
+    if (!pin.isClosed()) await pin.waitForEvent('close', { timeout: 10_000 });
+    assert.equal((await signatures(browser)) - before, 0, 'the card signed nothing for the page that left');
+    assert.deepEqual(tokensPosted, [], 'no service received a token');
+    // The holder comes back: the new page's gathering is not held up by the one that was cancelled.
+    const again = openStatement(browser, origin('portal'));
+    await enterPin(browser);
+    const { page: statement, regions } = await again;
+    assert.equal(regions['bank-a']?.state, 'ok', regions['bank-a']?.text);
+    assert.equal(regions['card-co']?.state, 'ok', regions['card-co']?.text);
+    assert.equal((await signatures(browser)) - before, 1);
+    assert.deepEqual(tokensPosted.sort(), ['bank-a', 'card-co']);
+    await statement.close();
+    await page.close();
   });
 });
