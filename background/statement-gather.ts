@@ -16,7 +16,12 @@
  * posted to its own service only, and the statement asked for again.
  *
  * Each region's result is emitted as soon as it is known; one service's failure never holds up or fails
- * another's. A login answered "qualify first" becomes "not enrolled" with a link to qualify there.
+ * another's. A login answered "qualify first" becomes "not enrolled" with a link to qualify there. Each
+ * service's answer to its token is written on its own activity entry of the signature (`deps.activity`).
+ *
+ * The gathering lives as long as its page: when the portal tab closes or navigates away (`caller.signal`,
+ * background/tab-operations.ts) it stops before its next request, prompt or card login, and tokens the card
+ * finished signing meanwhile are not posted.
  *
  * A signature made with no click (automatic login on, the page just opened) is told to the holder in ONE
  * notification naming the services (`onAutomaticLogins`): logged in, or signed without a login there
