@@ -5,10 +5,11 @@
  *
  * A card signature is only half a login: the service then accepts the token or refuses it. The content
  * script of the tab that had the card sign learns the service's answer and reports it (`loginVerdict`);
- * `recordVerdict` writes it onto that signature's entry. (The statement page's logins are posted by the
- * background itself, which writes each service's answer by entry id: `recordPostedVerdict`.) The link lives in memory, per tab: a view of the
+ * `recordVerdict` writes it onto that signature's entry. The link lives in memory, per tab: a view of the
  * log made with `forTab` remembers the tab's newest signature, and only a report from that same tab and
  * origin may complete it, once — so a page can never write onto another origin's (or another tab's) entry.
+ * (The statement page's logins are posted by the background itself, which writes each service's answer onto
+ * that service's entry by its id: `recordPostedVerdict`.)
  *
  * Each such signature is also *settled* exactly once (`onSettled`, which the background turns into the
  * notification after an automatic login): with the verdict when it comes, or with none when the tab closes
