@@ -131,6 +131,8 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
       await loggedInFirefox(page);
       assert.match(await textOf(page, 'header nav'), /Hanako/);
       assert.equal((await signaturesFirefox(options)) - before, 1, 'one click, one signature');
+      const last = (await activityFirefox(options)).find((e) => e.origin === origin('card-co') && e.operation === 'authenticate');
+      assert.equal(last?.automatic, false, 'the login was the holder’s click, not an automatic one');
     } finally {
       await setAutoLoginFirefox(options, true);
     }
@@ -185,6 +187,7 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
     await options.click('#unblock-pin button[type="submit"]');
     await options.waitForFunction(() => /unblocked/.test(document.querySelector('#unblock-pin .form-status')?.textContent ?? ''), { timeout: 20_000 });
 
+    await setPinCacheFirefox(options, 10); // the new PIN is kept from here on
     await page.click('[data-kyotsu-login]');
     await enterPinFirefox(firefox, '654321'); // the window closes only when the card accepts the new PIN
     await loggedInFirefox(page);
@@ -192,8 +195,9 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
   });
 
   it('an invalidated certificate’s login is refused with a message a person understands', async () => {
-    await setPinCacheFirefox(options, 10);
     const bankA = await openServicePageFirefox(firefox, `${origin('bank-a')}/account`);
+    await loggedInFirefox(bankA); // an automatic login lands on the home page if the session had gone
+    await bankA.goto(`${origin('bank-a')}/account`);
     await loggedInFirefox(bankA);
     await Promise.all([bankA.waitForNavigation(), bankA.click('form[action="/certificate/invalidate"] button')]);
     assert.match(await textOf(bankA, '.flash'), /invalidated/);
@@ -201,7 +205,6 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
     const bankB = await openServicePageFirefox(firefox, `${origin('bank-b')}/`);
     await loggedInFirefox(bankB);
     await logOutFirefox(bankB); // Bank B asks the CA at each login: the automatic login is refused
-    await enterPinFirefox(firefox, '654321'); // nothing cached while the cache was off: the login asks once
     const alert = await bankB.waitForSelector('[data-kyotsu-auto-login-error]', { timeout: 20_000 });
     const text = await alert!.evaluate((node) => (node as HTMLElement).innerText);
     assert.match(text, /could not log you in/);
