@@ -7,13 +7,10 @@
 import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
 import { toErrorObject } from '../src/errors.js';
 import { type AuthToken } from '../src/protocol/auth-token.js';
-import { preferredAlgorithm, publicKeyKind } from '../src/protocol/key-algorithm.js';
 import { buildAuthToken } from '../src/protocol/token-builder.js';
-import { parseCertificate } from '../src/pki/certificate.js';
-import { integerToSerialHex } from '../src/pki/serial.js';
-import { CardErrorCode, CardError } from '../src/card-errors.js';
 import { type ActivityLog } from './activity.js';
 import { type Caller, type CardJobDeps, runCardJob } from './card-job.js';
+import { readLoginKey } from './login-key.js';
 import { unlockCard, type UnlockDeps } from './pin-unlock.js';
 
 /** What login needs. */
@@ -30,12 +27,7 @@ export async function authenticate(deps: AuthenticateDeps, caller: Caller, nonce
   return runCardJob(deps, caller, `authenticate ${origin} ${nonce}`, async (session, signal) => {
     let serial: string | null = null;
     try {
-      const certificate = await session.readAuthCertificate();
-      if (certificate === null) throw new ExtensionError(ExtensionErrorCode.NO_CERTIFICATE, 'The card holds no common certificate yet');
-      const parsed = parseCertificate(certificate);
-      serial = integerToSerialHex(parsed.serialNumber);
-      const algorithm = preferredAlgorithm(publicKeyKind(parsed.subjectPublicKeyInfo));
-      if (algorithm === undefined) throw new CardError(CardErrorCode.ALGORITHM_UNSUPPORTED, 'The card’s key cannot sign logins', { algorithm: null });
+      const { certificate, algorithm } = await readLoginKey(session, (read) => (serial = read));
       await unlockCard(deps, session, caller, 'authenticate', signal);
       const token = await buildAuthToken({
         origin,

@@ -8,17 +8,13 @@
  * Every service in the attempt gets its own activity entry, with the attempt's result.
  */
 import { toErrorObject } from '../src/errors.js';
-import { CardError, CardErrorCode } from '../src/card-errors.js';
-import { ExtensionError, ExtensionErrorCode } from '../src/extension-errors.js';
-import { parseCertificate } from '../src/pki/certificate.js';
-import { integerToSerialHex } from '../src/pki/serial.js';
 import { serializeAuthToken } from '../src/protocol/auth-token.js';
 import { buildBatchAuthTokens } from '../src/protocol/batch/builder.js';
 import { serializeBatchAuthToken } from '../src/protocol/batch/batch-token.js';
-import { preferredAlgorithm, publicKeyKind } from '../src/protocol/key-algorithm.js';
 import { buildAuthToken, type TokenSigner } from '../src/protocol/token-builder.js';
 import { type Caller, runCardJob } from './card-job.js';
 import { type AuthenticateDeps } from './op-authenticate.js';
+import { readLoginKey } from './login-key.js';
 import { unlockCard } from './pin-unlock.js';
 
 /** One service to log in at: the origin its challenge came from, the nonce it issued, its name for the log. */
@@ -43,12 +39,7 @@ export async function authenticateMany(deps: AuthenticateDeps, caller: Caller, l
   return runCardJob(deps, caller, undefined, async (session, signal) => {
     let serial: string | null = null;
     try {
-      const certificate = await session.readAuthCertificate();
-      if (certificate === null) throw new ExtensionError(ExtensionErrorCode.NO_CERTIFICATE, 'The card holds no common certificate yet');
-      const parsed = parseCertificate(certificate);
-      serial = integerToSerialHex(parsed.serialNumber);
-      const algorithm = preferredAlgorithm(publicKeyKind(parsed.subjectPublicKeyInfo));
-      if (algorithm === undefined) throw new CardError(CardErrorCode.ALGORITHM_UNSUPPORTED, 'The card’s key cannot sign logins', { algorithm: null });
+      const { certificate, algorithm } = await readLoginKey(session, (read) => (serial = read));
       await unlockCard(deps, session, caller, 'authenticate', signal);
       // The card signs once: GENERAL AUTHENTICATE over the digest (SP 800-73-4 Part 2 §3.2.4).
       const sign: TokenSigner = (request) => session.signDigest(request.algorithm, request.digest);
