@@ -14,6 +14,7 @@
  */
 import { StatementFailureCode, type StatementChargeView, type StatementView } from '../src/message-results.js';
 import { isChallengeNonce } from '../src/protocol/challenge.js';
+import { readBodyWithin } from '../src/http-body.js';
 
 /** `fetch`, injectable for tests. */
 export type Http = (url: string, init: RequestInit) => Promise<Response>;
@@ -37,27 +38,8 @@ const MAX_TEXT = 200;
 
 /** The body as text, or null when it is longer than {@link MAX_ANSWER_BYTES} (then read no further). */
 async function boundedText(response: Response): Promise<string | null> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  const bytes = await readBodyWithin(response, MAX_ANSWER_BYTES);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
 }
 
 /** What the service answered as JSON; `{}` when the body is not a JSON object (or too long to be one of ours). */

@@ -1,4 +1,5 @@
 /** How verifyAuthToken checks that the certificate is still good. Exactly one source per verification. */
+import { readBodyWithin } from '../../../src/http-body.js';
 
 /**
  * - `'none'` / `{ type: 'none' }`: no revocation check (for tests, or services that keep their own list of
@@ -43,30 +44,10 @@ export const MAX_REVOCATION_RESPONSE_BYTES = 64 * 1024;
  * it passes the limit, so a responder that sends an endless body costs at most `limit` bytes plus one chunk.
  */
 export async function readLimited(response: Response, limit = MAX_REVOCATION_RESPONSE_BYTES): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new RangeError(`response body of ${declared} bytes is larger than ${limit}`);
-  }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw new RangeError(`response body is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
+  const body = await readBodyWithin(response, limit);
+  if (body === null) {
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    throw new RangeError(declared > limit ? `response body of ${declared} bytes is larger than ${limit}` : `response body is larger than ${limit} bytes`);
   }
   return body;
 }
