@@ -21,11 +21,14 @@ import { after, before, describe, it } from 'node:test';
 import { type Page } from 'puppeteer-core';
 import { startWorld, type World } from '../server/services/world.js';
 import { FIREFOX_TEST_BUILD, type FirefoxWithExtension, launchFirefox } from './support/firefox.js';
-import { clickClosing, extensionWindow } from './support/firefox-pages.js';
+import { extensionWindow } from './support/firefox-pages.js';
 import {
   activityFirefox,
+  clickClosingFirefox,
   dropSessionsFirefox,
+  enterPinInFirefox,
   getCertificateFirefox,
+  notificationsSeenFirefox,
   openOptionsFirefox,
   qualifyFirefox,
   serviceCookies,
@@ -33,8 +36,9 @@ import {
   setPinCacheFirefox,
   signaturesFirefox,
   textOf,
+  watchNotificationsFirefox,
 } from './support/firefox-service-steps.js';
-import { enterPinFirefox, loggedInFirefox, logOutFirefox, openServicePageFirefox, passwordLoginFirefox } from './support/native-bank-firefox.js';
+import { loggedInFirefox, logOutFirefox, openServicePageFirefox, passwordLoginFirefox } from './support/native-bank-firefox.js';
 
 const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
 /** The services' session cookies (server/services/shared/app.ts names them after the service id). */
@@ -99,12 +103,20 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
     const page = await openServicePageFirefox(firefox, `${origin('bank-a')}/`);
     await loggedInFirefox(page);
     const before = await signaturesFirefox(options);
+    await watchNotificationsFirefox(options);
     await logOutFirefox(page); // the next page has no session: kyotsu logs in by itself (PIN still cached)
     await loggedInFirefox(page);
     assert.match(await textOf(page, 'header nav'), /Hanako/);
     assert.equal((await signaturesFirefox(options)) - before, 1, 'one card signature');
     const entries = await activityFirefox(options);
     assert.ok(entries.some((e) => e.origin === origin('bank-a') && e.operation === 'authenticate' && e.result === 'ok' && e.automatic), JSON.stringify(entries));
+    // The notification follows once Bank A has answered the login.
+    let shown = await notificationsSeenFirefox(options);
+    for (let i = 0; i < 50 && !shown.some((id) => id.startsWith('kyotsu-login-')); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      shown = await notificationsSeenFirefox(options);
+    }
+    assert.ok(shown.some((id) => id.startsWith('kyotsu-login-')), `a notification follows the automatic login: ${shown.join(', ')}`);
     // Session reuse: the session cookie is the tab's own, so the next page is served logged in, unsigned.
     await page.goto(`${origin('bank-a')}/account`);
     await loggedInFirefox(page);
@@ -181,7 +193,7 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
     }
     await prompt.$eval('#pin', (input) => ((input as HTMLInputElement).value = ''));
     await prompt.type('#pin', '000000');
-    await clickClosing(prompt, '#submit'); // the PIN window goes with the operation
+    await clickClosingFirefox(prompt, '#submit'); // the PIN window goes with the operation
     const button = await page.waitForSelector('[data-kyotsu-login][data-kyotsu-error]', { timeout: 15_000 });
     assert.equal(await button!.evaluate((node) => node.getAttribute('data-kyotsu-error')), 'PIN_BLOCKED');
 
@@ -193,7 +205,7 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
 
     await setPinCacheFirefox(options, 10); // the new PIN is kept from here on
     await page.click('[data-kyotsu-login]');
-    await enterPinFirefox(firefox, '654321'); // the window closes only when the card accepts the new PIN
+    await enterPinInFirefox(firefox, '654321'); // the window closes only when the card accepts the new PIN
     await loggedInFirefox(page);
     await page.close();
   });
