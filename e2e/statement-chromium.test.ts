@@ -27,39 +27,15 @@ import { after, before, describe, it } from 'node:test';
 import { type Page } from 'playwright-core';
 import { startWorld, type World } from '../server/services/world.js';
 import { type ChromiumWithExtension, launchChromium } from './support/chromium.js';
-import { clickClosing, openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
-import { setPinCache } from './support/service-steps.js';
+import { openOptions, openServicePage, waitForExtensionWindow } from './support/extension-pages.js';
+import { allow, enterPin, INS_GENERAL_AUTHENTICATE, loggedIn, passwordLogin, setAutoLogin, setPinCache, testHook } from './support/service-steps.js';
 
-const PIN = '123456';
-const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
-const GENERAL_AUTHENTICATE = 0x87;
 /** The services' session cookies (server/services/shared/app.ts names them after the service id). */
 const SERVICE_COOKIES = /^kyotsu_(bank_a|bank_b|card_co)_sid$/;
 
-async function allow(browser: ChromiumWithExtension): Promise<void> {
-  await clickClosing(await waitForExtensionWindow(browser, '/consent.html'), '#allow');
-}
-
-async function enterPin(browser: ChromiumWithExtension): Promise<void> {
-  const window = await waitForExtensionWindow(browser, '/pin.html');
-  await window.locator('#pin').fill(PIN);
-  await clickClosing(window, '#submit');
-}
-
-async function passwordLogin(page: Page, user: string, serviceId: string): Promise<void> {
-  await page.locator('#userId').fill(user);
-  await page.locator('#password').fill(`${user}-${serviceId}`);
-  await page.locator('form[action="/login"] button[type="submit"]').click();
-}
-
-async function loggedIn(page: Page): Promise<void> {
-  await page.locator(ACTIVE).waitFor({ state: 'attached', timeout: 20_000 });
-}
-
 /** GENERAL AUTHENTICATE commands in the software card's own log so far. */
 async function signatures(browser: ChromiumWithExtension): Promise<number> {
-  const log = await browser.worker.evaluate(() => (globalThis as unknown as { kyotsuTest: { softwareCardLog(): Promise<{ ins: number }[]> } }).kyotsuTest.softwareCardLog());
-  return log.filter((entry) => entry.ins === GENERAL_AUTHENTICATE).length;
+  return (await testHook(browser, 'softwareCardLog')).filter((entry) => entry.ins === INS_GENERAL_AUTHENTICATE).length;
 }
 
 /** Ids of the extension's notifications now shown. */
@@ -79,15 +55,6 @@ async function newLoginNotices(browser: ChromiumWithExtension, before: readonly 
 }
 
 interface RegionView { state: string | null; text: string; error: string | null; link: string | null }
-
-/** Switches automatic login in the options page. */
-async function setAutoLogin(browser: ChromiumWithExtension, on: boolean): Promise<void> {
-  const options = await openOptions(browser);
-  const box = options.locator('#auto-login');
-  if ((await box.isChecked()) !== on) await box.click();
-  await options.waitForFunction((want) => (document.getElementById('auto-login') as HTMLInputElement).checked === want, on);
-  await options.close();
-}
 
 /** Opens the portal's statement page and waits until every enrolled region shows its outcome. */
 async function openStatement(browser: ChromiumWithExtension, portal: string): Promise<{ page: Page; regions: Record<string, RegionView> }> {
