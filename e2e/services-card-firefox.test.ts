@@ -158,12 +158,16 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
     await (await openServicePageFirefox(firefox, `${origin('portal')}/`).then(async (portal) => (await loggedInFirefox(portal), portal))).close();
     await dropSessionsFirefox(firefox, SERVICE_COOKIES); // no live session at any of the three
     const before = await signaturesFirefox(options);
+    const noticesBefore = await notificationsSeenFirefox(options);
     const { page, regions } = await openStatement(firefox, origin('portal'));
     for (const id of ['bank-a', 'bank-b', 'card-co']) {
       assert.equal(regions[id]?.state, 'ok', `${id}: ${regions[id]?.error} ${regions[id]?.text}`);
       assert.match(regions[id]?.text ?? '', /Balance: \S+/);
     }
     assert.equal((await signaturesFirefox(options)) - before, 1, 'one GENERAL AUTHENTICATE for three logins');
+    const newNotices = async (): Promise<string[]> => (await notificationsSeenFirefox(options)).filter((id) => id.startsWith('kyotsu-login-') && !noticesBefore.includes(id));
+    for (let i = 0; i < 50 && (await newNotices()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await newNotices()).length, 1, 'the holder did not click: ONE notification for the three logins');
     // Firefox's background fetch (moz-extension:// with host permissions) is first-party to each service:
     // the session cookies its logins got are in the browser's own jar, not a partition of the extension's,
     // so each service's tab is logged in without signing again (automatic login would sign if it were not).
