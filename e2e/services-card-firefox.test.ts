@@ -181,6 +181,11 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
       await tab.close();
     }
     await page.close();
+    // And the background's requests carry the jar's cookies: opened again, the page shows all three unsigned.
+    const again = await openStatement(firefox, origin('portal'));
+    for (const id of ['bank-a', 'bank-b', 'card-co']) assert.equal(again.regions[id]?.state, 'ok', `${id}: ${again.regions[id]?.error} ${again.regions[id]?.text}`);
+    assert.equal((await signaturesFirefox(options)) - before, 1, 'no signature while the sessions live');
+    await again.page.close();
   });
 
   it('a wrong PIN shows the tries left, the third blocks it (PIN_BLOCKED), and the PUK unblocks it in the options page', async () => {
