@@ -11,6 +11,12 @@
  * login starts lands in the service's own cookie jar and the next statement request is made in it. The
  * Origin header is the extension's, which the services accept for exactly these endpoints. Redirects are
  * not followed: an answer must come from the origin that was asked.
+ *
+ * Firefox (measured in e2e/services-card-firefox.test.ts, ESR 153): the event page's fetch to a host it has
+ * permission for is first-party there: `Sec-Fetch-Site: same-origin`, so SameSite=Lax session cookies go
+ * with POSTs too; the cookies it receives are stored unpartitioned, in the jar the service's own tabs use;
+ * a GET carries no Origin header (a POST carries moz-extension://<uuid>). So no Firefox-specific handling
+ * is needed here.
  */
 import { StatementFailureCode, type StatementChargeView, type StatementView } from '../src/message-results.js';
 import { isChallengeNonce } from '../src/protocol/challenge.js';
