@@ -21,12 +21,10 @@ import { after, before, describe, it } from 'node:test';
 import { type Page } from 'puppeteer-core';
 import { startWorld, type World } from '../server/services/world.js';
 import { FIREFOX_TEST_BUILD, type FirefoxWithExtension, launchFirefox } from './support/firefox.js';
-import { extensionWindow } from './support/firefox-pages.js';
+import { clickClosing, extensionWindow } from './support/firefox-pages.js';
 import {
   activityFirefox,
-  clickClosingFirefox,
   dropSessionsFirefox,
-  enterPinInFirefox,
   getCertificateFirefox,
   notificationsSeenFirefox,
   openOptionsFirefox,
@@ -38,7 +36,7 @@ import {
   textOf,
   watchNotificationsFirefox,
 } from './support/firefox-service-steps.js';
-import { loggedInFirefox, logOutFirefox, openServicePageFirefox, passwordLoginFirefox } from './support/native-bank-firefox.js';
+import { enterPinFirefox, loggedInFirefox, logOutFirefox, openServicePageFirefox, passwordLoginFirefox } from './support/native-bank-firefox.js';
 
 const ACTIVE = 'meta[name="kyotsu-session"][content="active"]';
 /** The services' session cookies (server/services/shared/app.ts names them after the service id). */
@@ -202,7 +200,7 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
     }
     await prompt.$eval('#pin', (input) => ((input as HTMLInputElement).value = ''));
     await prompt.type('#pin', '000000');
-    await clickClosingFirefox(prompt, '#submit'); // the PIN window goes with the operation
+    await clickClosing(prompt, '#submit'); // the PIN window goes with the operation
     const button = await page.waitForSelector('[data-kyotsu-login][data-kyotsu-error]', { timeout: 15_000 });
     assert.equal(await button!.evaluate((node) => node.getAttribute('data-kyotsu-error')), 'PIN_BLOCKED');
 
@@ -214,7 +212,7 @@ describe('Firefox ESR against the participating services: enroll, automatic logi
 
     await setPinCacheFirefox(options, 10); // the new PIN is kept from here on
     await page.click('[data-kyotsu-login]');
-    await enterPinInFirefox(firefox, '654321'); // the window closes only when the card accepts the new PIN
+    await enterPinFirefox(firefox, '654321'); // the window closes only when the card accepts the new PIN
     await loggedInFirefox(page);
     await page.close();
   });

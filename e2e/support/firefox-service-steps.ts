@@ -13,48 +13,8 @@ import { type Cookie, type Page } from 'puppeteer-core';
 import { type KyotsuTestHooks } from '../../background/test-hooks.js';
 import { type ActivityEntry } from '../../src/message-results.js';
 import { type FirefoxWithExtension } from './firefox.js';
-import { extensionWindow, locationOf } from './firefox-pages.js';
-import { loggedInFirefox, openServicePageFirefox, passwordLoginFirefox } from './native-bank-firefox.js';
-
-/** The software card's factory PIN. */
-export const PIN = '123456';
-
-/**
- * Clicks a button that closes its window (Allow, OK in the PIN window) and waits until the window is gone.
- * The click is the mouse's at the button's place, with no element handle left to the closing window:
- * puppeteer releases a clicked handle after the click, and in a window already closed that release is a
- * rejection nobody awaits ("no such node"), which node:test pins on whichever test is running.
- */
-export async function clickClosingFirefox(page: Page, selector: string): Promise<void> {
-  const href = await locationOf(page);
-  const button = await page.waitForSelector(`${selector}:not([disabled])`);
-  const box = await button!.boundingBox();
-  await button!.dispose();
-  assert.ok(box, `${selector} is not shown`);
-  try {
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  } catch (error) {
-    if (!(error instanceof Error && /closed|detached|destroyed|no such|discarded/i.test(error.message))) throw error;
-  }
-  const deadline = Date.now() + 15_000;
-  // A closed window may linger in puppeteer's list for a moment; it no longer answers there.
-  while ((await locationOf(page)) === href) {
-    if (Date.now() > deadline) throw new Error(`${href} did not close`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Allows the consent window the extension opens next. */
-export async function allowInFirefox(firefox: FirefoxWithExtension): Promise<void> {
-  await clickClosingFirefox(await extensionWindow(firefox, '/consent.html', 30_000), '#allow');
-}
-
-/** Answers the PIN window the extension opens next. */
-export async function enterPinInFirefox(firefox: FirefoxWithExtension, pin = PIN): Promise<void> {
-  const window = await extensionWindow(firefox, '/pin.html', 30_000);
-  await window.type('#pin', pin);
-  await clickClosingFirefox(window, '#submit');
-}
+import { clickClosing, extensionWindow } from './firefox-pages.js';
+import { allowFirefox, enterPinFirefox, loggedInFirefox, openServicePageFirefox, passwordLoginFirefox } from './native-bank-firefox.js';
 
 /** Opens the options page from an extension window (`from`) and returns it once it reached the background. */
 export async function openOptionsFirefox(firefox: FirefoxWithExtension, from: Page): Promise<Page> {
@@ -158,9 +118,9 @@ export async function getCertificateFirefox(firefox: FirefoxWithExtension, page:
   await page.click('#enroll');
   const consent = await extensionWindow(firefox, '/consent.html', 30_000);
   await onConsent(consent);
-  await clickClosingFirefox(consent, '#allow'); // this service may use the card
-  await allowInFirefox(firefox); // a new key replaces the card's
-  await enterPinInFirefox(firefox);
+  await clickClosing(consent, '#allow'); // this service may use the card
+  await allowFirefox(firefox); // a new key replaces the card's
+  await enterPinFirefox(firefox);
   await page.waitForSelector('form[action="/certificate/invalidate"], #script-status.error', { timeout: 30_000 });
   const failed = await page.$('#script-status.error');
   if (failed) assert.fail(`the enrollment failed: ${await failed.evaluate((node) => node.textContent)}`);
@@ -173,7 +133,7 @@ export async function getCertificateFirefox(firefox: FirefoxWithExtension, page:
 export async function qualifyFirefox(firefox: FirefoxWithExtension, origin: string, serviceId: string, user = 'hanako'): Promise<Page> {
   const page = await openServicePageFirefox(firefox, `${origin}/login`);
   await page.click('[data-kyotsu-login]');
-  await allowInFirefox(firefox); // this service may use the card (the PIN is still cached)
+  await allowFirefox(firefox); // this service may use the card (the PIN is still cached)
   await page.waitForSelector('meta[name="kyotsu-session"][content="pending"]', { timeout: 20_000 });
   await passwordLoginFirefox(page, user, serviceId);
   await Promise.all([page.waitForNavigation(), page.click('#qualify-yes')]);
