@@ -50,13 +50,37 @@ async function devToolsPort(profile: string, child: ChildProcess): Promise<numbe
   throw new Error('Chromium opened no DevTools port within 15 s');
 }
 
+/**
+ * Waits until no process of the group `pid` leads is left (Chromium's helpers outlive the browser for a
+ * moment); after 10 s the stragglers are killed, after 15 s it gives up.
+ */
+async function groupGone(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  const alive = (): boolean => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw error;
+    }
+  };
+  for (let waited = 0; alive(); waited += 100) {
+    if (waited === 10_000) process.kill(-pid, 'SIGKILL');
+    if (waited === 15_000) throw new Error(`Chromium's processes (group ${pid}) did not exit`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Launches headless Chromium with the extension at `extensionDir`, not yet attached to anything. */
 export async function launchDetachableChromium(extensionDir = CHROME_TEST_BUILD): Promise<DetachableChromium> {
   const profile = mkdtempSync(join(tmpdir(), 'kyotsu-chromium-'));
   const child = spawn(
     '/usr/bin/chromium',
     ['--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--no-sandbox', ...QUIET_FLAGS, 'about:blank'],
-    { stdio: 'ignore' },
+    // Its own process group: closing ends the browser AND its helper processes, which otherwise go on
+    // writing into the profile after the browser has exited (seen: ENOTEMPTY removing it).
+    { stdio: 'ignore', detached: true },
   );
   const port = await devToolsPort(profile, child);
   const list = async (): Promise<ListedTarget[]> => (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as ListedTarget[];
@@ -104,7 +128,7 @@ export async function launchDetachableChromium(extensionDir = CHROME_TEST_BUILD)
         child.kill();
         await exited;
       }
-      // Chromium's helper processes may still write to the profile for a moment after the browser exits.
+      await groupGone(child.pid);
       rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
