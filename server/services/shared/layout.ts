@@ -45,6 +45,8 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #e5e7e
 .balance { font-size: 2rem; font-weight: 700; }
 .muted { color: #6b7280; font-size: .9rem; }
 .regions { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
+.regions table { width: 100%; font-size: .9rem; }
+.regions td:last-child { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
 footer { text-align: center; color: #6b7280; font-size: .8rem; margin: 3rem 0 2rem; }
 `);
 
