@@ -14,7 +14,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isUsageError, UsageError } from '../../src/cli-errors.js';
+import { UsageError } from '../../src/cli-errors.js';
+import { runCommandGroup } from '../../src/cli-group.js';
 import { KyotsuError } from '../../src/errors.js';
 import { Slot } from '../../src/piv/constants.js';
 import { PivSession } from '../piv/session.js';
@@ -171,34 +172,6 @@ function describeCertificate(der: Uint8Array): string {
 }
 
 /** Entry point of `kyotsu card`; returns the process exit code. */
-export async function run(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  try {
-    switch (command) {
-      case 'serve':
-        return await serve(rest);
-      case 'init':
-        return await init(rest);
-      case 'status':
-        return await status(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}'`);
-    }
-  } catch (error) {
-    if (isUsageError(error)) {
-      console.error(`kyotsu card: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof KyotsuError) {
-      console.error(`kyotsu card: ${error.message} [${error.code}]`);
-      return 1;
-    }
-    throw error;
-  }
+export function run(args: readonly string[]): Promise<number> {
+  return runCommandGroup({ name: 'card', usage: USAGE, commands: { serve, init, status } }, args);
 }

@@ -15,8 +15,8 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from 'smartcard';
 import { CHROME_EXTENSION_ID, CHROME_EXTENSION_ID_PATTERN, chromeExtensionOrigin, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../../src/extension-ids.js';
-import { isUsageError, UsageError } from '../../src/cli-errors.js';
-import { KyotsuError } from '../../src/errors.js';
+import { UsageError } from '../../src/cli-errors.js';
+import { runCommandGroup } from '../../src/cli-group.js';
 import { NativeHostClient } from '../native-host-client/client.js';
 import { launcherScript } from '../native-host/install/launcher.js';
 import {
@@ -274,38 +274,18 @@ async function status(options: Options): Promise<number> {
 }
 
 /** Entry point of `kyotsu host`; returns the process exit code. */
-export async function run(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  try {
-    switch (command) {
-      case 'install':
-        return await install(parse(rest, ['user']));
-      case 'uninstall':
-        return await uninstall(parse(rest, ['user']));
-      case 'status':
-        return await status(parse(rest, ['user', 'system']));
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}'`);
-    }
-  } catch (error) {
-    if (isUsageError(error)) {
-      console.error(`kyotsu host: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof InstallError) {
-      console.error(`kyotsu host: ${error.message}`);
-      return 1;
-    }
-    if (error instanceof KyotsuError) {
-      console.error(`kyotsu host: ${error.message} [${error.code}]`);
-      return 1;
-    }
-    throw error;
-  }
+export function run(args: readonly string[]): Promise<number> {
+  return runCommandGroup(
+    {
+      name: 'host',
+      usage: USAGE,
+      commands: {
+        install: (rest) => install(parse(rest, ['user'])),
+        uninstall: (rest) => uninstall(parse(rest, ['user'])),
+        status: (rest) => status(parse(rest, ['user', 'system'])),
+      },
+      isReportedError: (error): error is InstallError => error instanceof InstallError,
+    },
+    args,
+  );
 }
