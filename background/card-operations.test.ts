@@ -5,84 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { SoftPivCard } from '../bridge/softcard/soft-piv-card.js';
-import { connectDirect } from '../bridge/transport/direct.js';
 import { fromBase64 } from '../src/bytes.js';
 import { parseCertificate } from '../src/pki/certificate.js';
-import { verifyCsr } from '../src/pki/csr.js';
-import { fromPem } from '../src/pki/pem.js';
-import { issueLeafCertificate } from '../src/pki/profile.js';
-import { randomSerial } from '../src/pki/serial.js';
-import { createTestCa } from '../src/pki/test-ca.js';
 import { tokenSignedData } from '../src/protocol/signed-data.js';
-import { ActivityLog } from './activity.js';
-import { type Caller } from './card-job.js';
-import { createCardQueue } from './card-queue.js';
-import { ManualClock } from './clock.js';
-import { createMemoryStore } from './kv-store.js';
 import { authenticate } from './op-authenticate.js';
 import { unblockPin } from './op-card-admin.js';
-import { Enrollments } from './op-enroll.js';
-import { PinCache } from './pin-cache.js';
-import { PinPrompts } from './pin-prompt.js';
-import { openPivCardSession } from './piv-card-session.js';
-import { PromptWindows } from './prompt-windows.js';
-import { createMemoryReaderLock } from './reader-lock.js';
+import { cardHarness, type CardHarness, enrollCard } from './card-harness.js';
 
 const ORIGIN = 'https://bank-a.example';
 const NONCE = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
-async function setup(pinCacheMinutes = 0) {
-  const card = await SoftPivCard.create();
-  const opened: string[] = [];
-  const windows = new PromptWindows({ create: (url) => Promise.resolve(opened.push(url)), remove: () => Promise.resolve() });
-  let n = 0;
-  const newId = () => (++n).toString(16).padStart(32, '0');
-  const clock = new ManualClock();
-  const deps = {
-    queue: createCardQueue(createMemoryReaderLock()),
-    source: () => Promise.resolve({ kind: 'software' as const, openCard: () => connectDirect(card), onCardRemoved: () => () => undefined }),
-    openSession: openPivCardSession,
-    clock,
-    pinCache: new PinCache(clock, pinCacheMinutes),
-    pins: new PinPrompts(windows, (id) => `pin.html?request=${id}`, newId),
-    activity: new ActivityLog(createMemoryStore()),
-    appVersion: 'https://kyotsu.dev/extension/test',
-    newId,
-  };
-  const caller: Caller = { signal: new AbortController().signal, origin: ORIGIN, serviceName: 'Bank A', automatic: false, notify: () => undefined };
-  /** The id of the PIN window opened most recently. */
-  const lastPrompt = () => new URL(opened.at(-1)!, 'ext://x/').searchParams.get('request')!;
-  /** Waits for a PIN window to be open, submits `pin` there and returns the card's answer. */
-  const typePin = async (pin: string) => {
-    while (deps.pins.size === 0) await tick();
-    return deps.pins.submit(lastPrompt(), pin);
-  };
-  return { card, deps, caller, opened, typePin };
-}
-
-type Harness = Awaited<ReturnType<typeof setup>>;
+const setup = (pinCacheMinutes = 0) => cardHarness({ pinCacheMinutes, origin: ORIGIN, serviceName: 'Bank A' });
 
 /** Enrolls the card: key generated on the card, CSR signed by it, certificate from a test CA written back. */
-async function enroll({ deps, caller, typePin }: Harness): Promise<Uint8Array> {
-  const enrollments = new Enrollments(deps);
-  const keygen = enrollments.generateKey(caller, 'ES256');
-  assert.deepEqual(await typePin('123456'), { outcome: 'accepted' });
-  const { enrollmentId, csr } = await keygen;
-  const ca = await createTestCa('P-256');
-  const verified = await verifyCsr(fromPem(csr, 'CERTIFICATE REQUEST'));
-  const certificate = await issueLeafCertificate({
-    subjectPublicKeyInfo: verified.publicKeyInfo,
-    holderName: 'Hanako Yamada',
-    serial: randomSerial(),
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    issuerCertificate: ca.certificate,
-    issuerKey: ca.key,
-    urls: { ocsp: 'http://ca.test/ocsp', crl: 'http://ca.test/crl' },
-  });
-  await enrollments.writeCertificate(caller, enrollmentId, certificate);
+async function enroll(h: CardHarness): Promise<Uint8Array> {
+  const { certificate, pinAnswer } = await enrollCard(h);
+  assert.deepEqual(pinAnswer, { outcome: 'accepted' });
   return certificate;
 }
 
@@ -93,7 +32,7 @@ async function verifies(token: { unverifiedCertificate: string; signature: strin
 }
 
 describe('card operations on the software PIV card', () => {
-  let h: Harness;
+  let h: CardHarness;
   beforeEach(async () => {
     h = await setup();
   });

@@ -5,30 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { SoftPivCard } from '../bridge/softcard/soft-piv-card.js';
-import { connectDirect } from '../bridge/transport/direct.js';
 import { parseCertificate } from '../src/pki/certificate.js';
-import { verifyCsr } from '../src/pki/csr.js';
-import { fromPem } from '../src/pki/pem.js';
-import { issueLeafCertificate } from '../src/pki/profile.js';
-import { randomSerial } from '../src/pki/serial.js';
-import { createTestCa } from '../src/pki/test-ca.js';
 import { parseAuthToken } from '../src/protocol/auth-token.js';
 import { parseBatchAuthToken } from '../src/protocol/batch/batch-token.js';
 import { batchSignedDataForLeaf } from '../src/protocol/batch/signed-data.js';
 import { tokenSignedData } from '../src/protocol/signed-data.js';
-import { ActivityLog } from './activity.js';
-import { type Caller } from './card-job.js';
-import { createCardQueue } from './card-queue.js';
-import { ManualClock } from './clock.js';
-import { createMemoryStore } from './kv-store.js';
 import { authenticateMany } from './op-batch-authenticate.js';
-import { Enrollments } from './op-enroll.js';
-import { PinCache } from './pin-cache.js';
-import { PinPrompts } from './pin-prompt.js';
-import { openPivCardSession } from './piv-card-session.js';
-import { PromptWindows } from './prompt-windows.js';
-import { createMemoryReaderLock } from './reader-lock.js';
+import { cardHarness, enrollCard } from './card-harness.js';
 
 const GENERAL_AUTHENTICATE = 0x87;
 const VERIFY = 0x20;
@@ -41,46 +24,9 @@ const LOGINS = [
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
 async function setup() {
-  const card = await SoftPivCard.create();
-  const opened: string[] = [];
-  const windows = new PromptWindows({ create: (url) => Promise.resolve(opened.push(url)), remove: () => Promise.resolve() });
-  let n = 0;
-  const newId = () => (++n).toString(16).padStart(32, '0');
-  const clock = new ManualClock();
-  const deps = {
-    queue: createCardQueue(createMemoryReaderLock()),
-    source: () => Promise.resolve({ kind: 'software' as const, openCard: () => connectDirect(card), onCardRemoved: () => () => undefined }),
-    openSession: openPivCardSession,
-    clock,
-    pinCache: new PinCache(clock, 0),
-    pins: new PinPrompts(windows, (id) => `pin.html?request=${id}`, newId),
-    activity: new ActivityLog(createMemoryStore()),
-    appVersion: 'https://kyotsu.dev/extension/test',
-    newId,
-  };
-  const caller: Caller = { signal: new AbortController().signal, origin: 'https://portal.example', serviceName: 'Bank A, Bank B and Card Co.', automatic: false, notify: () => undefined };
-  const typePin = async (pin: string) => {
-    while (deps.pins.size === 0) await tick();
-    return deps.pins.submit(new URL(opened.at(-1)!, 'ext://x/').searchParams.get('request')!, pin);
-  };
-  // Enrollment: a key on the card, a certificate from a test CA written back.
-  const enrollments = new Enrollments(deps);
-  const keygen = enrollments.generateKey(caller, 'ES256');
-  await typePin('123456');
-  const { enrollmentId, csr } = await keygen;
-  const ca = await createTestCa('P-256');
-  const certificate = await issueLeafCertificate({
-    subjectPublicKeyInfo: (await verifyCsr(fromPem(csr, 'CERTIFICATE REQUEST'))).publicKeyInfo,
-    holderName: 'Hanako Yamada',
-    serial: randomSerial(),
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    issuerCertificate: ca.certificate,
-    issuerKey: ca.key,
-    urls: { ocsp: 'http://ca.test/ocsp', crl: 'http://ca.test/crl' },
-  });
-  await enrollments.writeCertificate(caller, enrollmentId, certificate);
-  return { card, deps, caller, typePin, opened, certificate };
+  const h = await cardHarness({ origin: 'https://portal.example', serviceName: 'Bank A, Bank B and Card Co.' });
+  const { certificate } = await enrollCard(h);
+  return { ...h, certificate };
 }
 
 async function verify(certificate: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
